@@ -1,0 +1,216 @@
+"""Every error the reconciler raises on purpose, under one base.
+
+::
+
+    ReconcilerError                 anything the CLI renders as a one-line message and exit 1
+    ├── SpecError                   one or more problems in schedules.d/ or reconciler.yaml,
+    │                               each an ``Issue`` with a file:line:col location
+    ├── CredentialsError            TRACKDRIVE_* variables missing, or no account chosen
+    ├── PlanError                   the specs cannot be matched to the live account
+    │                               (ambiguous name, pinned id not found), each an ``Issue``
+    ├── PlanFileError               a saved plan that cannot be read or whose specs changed
+    ├── UnsafePlanError             a safety threshold is exceeded; ``--force`` overrides
+    ├── StalePlanError              live records changed since the saved plan was made
+    ├── ApplyError                  some changes failed or the account did not converge
+    └── ApiError                    TrackDrive answered badly; carries method, path, status
+        ├── AuthError               401 / 403
+        ├── NotFoundError           404
+        ├── ApiValidationError      422, with the API's field messages
+        ├── RateLimitedError        429 after retries, with Retry-After
+        ├── ServerError             5xx after retries
+        ├── TransportError          no answer: connection refused or cut, timeout
+        └── UnexpectedResponseError an answer the client cannot read
+
+Messages never contain credentials: errors carry the request's method and path, never its
+headers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from reconciler.location import Location
+
+__all__ = [
+    "ApiError",
+    "ApiValidationError",
+    "ApplyError",
+    "AuthError",
+    "CredentialsError",
+    "Issue",
+    "NotFoundError",
+    "PlanError",
+    "PlanFileError",
+    "RateLimitedError",
+    "ReconcilerError",
+    "ServerError",
+    "SpecError",
+    "StalePlanError",
+    "TransportError",
+    "UnexpectedResponseError",
+    "UnsafePlanError",
+]
+
+
+class ReconcilerError(Exception):
+    """The base of every error the reconciler raises on purpose.
+
+    ``hint`` is an optional next step for the reader ("pass --force to ...").
+    """
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return self.message
+
+
+@dataclass(frozen=True, slots=True)
+class Issue:
+    """One problem, at a place in a file when there is one."""
+
+    message: str
+    location: Location | None = None
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.message}" if self.location else self.message
+
+
+def _sorted_issues(issues: Iterable[Issue]) -> tuple[Issue, ...]:
+    return tuple(
+        sorted(issues, key=lambda i: (i.location is None, i.location or Location("", 0, 0)))
+    )
+
+
+class SpecError(ReconcilerError):
+    """The specs (or reconciler.yaml) are invalid; ``issues`` lists every problem found."""
+
+    def __init__(self, issues: Iterable[Issue]) -> None:
+        self.issues = _sorted_issues(issues)
+        count = len(self.issues)
+        super().__init__(
+            f"{count} problem{'s' if count != 1 else ''} in the specs",
+            hint="fix the lines above and run `reconciler validate` again",
+        )
+
+
+class CredentialsError(ReconcilerError):
+    """No account or credentials were given."""
+
+
+class PlanError(ReconcilerError):
+    """Some specs cannot be matched unambiguously to live schedules."""
+
+    def __init__(self, issues: Iterable[Issue]) -> None:
+        self.issues = _sorted_issues(issues)
+        count = len(self.issues)
+        super().__init__(
+            f"{count} spec{'s' if count != 1 else ''} cannot be matched to the live account"
+        )
+
+
+class PlanFileError(ReconcilerError):
+    """A saved plan file is unreadable, of another format version, or out of date."""
+
+
+class UnsafePlanError(ReconcilerError):
+    """The plan exceeds a safety threshold from reconciler.yaml."""
+
+    def __init__(self, breaches: Sequence[str]) -> None:
+        self.breaches = tuple(breaches)
+        super().__init__(
+            "refusing to apply: " + "; ".join(self.breaches),
+            hint="review the plan, then pass --force to apply it anyway",
+        )
+
+
+class StalePlanError(ReconcilerError):
+    """Live schedules changed after the saved plan was computed."""
+
+    def __init__(self, changed: Sequence[str]) -> None:
+        self.changed = tuple(changed)
+        super().__init__(
+            "refusing to apply a stale plan: changed on the account since it was planned: "
+            + ", ".join(self.changed),
+            hint="run `reconciler plan` again and review the new plan",
+        )
+
+
+class ApplyError(ReconcilerError):
+    """An apply finished without carrying out every change, or did not converge."""
+
+
+class ApiError(ReconcilerError):
+    """TrackDrive answered a request with an error, or did not answer."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        method: str,
+        path: str,
+        status: int | None = None,
+        hint: str | None = None,
+    ) -> None:
+        self.method = method
+        self.path = path
+        self.status = status
+        where = f"{method} {path}" + (f" answered {status}" if status is not None else "")
+        super().__init__(f"{where}: {message}", hint=hint)
+
+
+class AuthError(ApiError):
+    """TrackDrive refused the credentials (401) or the permission (403)."""
+
+
+class NotFoundError(ApiError):
+    """No schedule with that id on the account (404)."""
+
+
+class ApiValidationError(ApiError):
+    """TrackDrive rejected the parameters (422); ``field_errors`` holds its messages."""
+
+    def __init__(
+        self,
+        field_errors: Mapping[str, Sequence[str]],
+        *,
+        method: str,
+        path: str,
+        status: int | None = 422,
+    ) -> None:
+        self.field_errors = {k: tuple(v) for k, v in field_errors.items()}
+        detail = "; ".join(f"{k}: {', '.join(v)}" for k, v in self.field_errors.items())
+        super().__init__(
+            detail or "the request was rejected", method=method, path=path, status=status
+        )
+
+
+class RateLimitedError(ApiError):
+    """TrackDrive kept answering 429 after every retry."""
+
+    def __init__(
+        self, *, method: str, path: str, retry_after: float | None = None, status: int = 429
+    ) -> None:
+        self.retry_after = retry_after
+        super().__init__(
+            "rate limited",
+            method=method,
+            path=path,
+            status=status,
+            hint="lower --max-rps or --concurrency and run again",
+        )
+
+
+class ServerError(ApiError):
+    """TrackDrive kept answering 5xx after every retry."""
+
+
+class TransportError(ApiError):
+    """No answer from TrackDrive: connection refused or cut, or a timeout."""
+
+
+class UnexpectedResponseError(ApiError):
+    """An answer the client cannot read (not JSON, no root key, a record without an id)."""

@@ -1,0 +1,231 @@
+"""``schedules.d/`` and ``reconciler.yaml`` → validated specs, or every problem at once.
+
+The loader's only I/O is reading the specs directory (and the config file). Every spec keeps
+the location of its entry and of each of its keys, so later stages can point back at the YAML.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from reconciler.errors import Issue, SpecError
+from reconciler.location import Location
+from reconciler.spec import SCHEDULE_KEYS, ReconcilerConfig, ScheduleSpec
+from reconciler.yamlnodes import Located, NodePath, parse_document
+
+__all__ = ["LoadedSpec", "SpecSet", "find_config", "load_config", "load_specs", "spec_files"]
+
+M = TypeVar("M", bound=BaseModel)
+
+SPEC_SUFFIXES = (".yaml", ".yml")
+TOP_LEVEL_KEYS = ("schedules",)
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedSpec:
+    """A valid spec and where it was written."""
+
+    spec: ScheduleSpec
+    location: Location
+    key_locations: Mapping[str, Location]
+
+
+@dataclass(frozen=True, slots=True)
+class SpecSet:
+    """Every spec in the directory, in file order, and the files read."""
+
+    specs: tuple[LoadedSpec, ...]
+    files: tuple[str, ...]
+
+
+def spec_files(directory: Path) -> list[Path]:
+    """The spec files under ``directory``, recursively, sorted for deterministic results."""
+    return sorted(
+        p for p in directory.rglob("*") if p.suffix in SPEC_SUFFIXES and p.is_file()
+    )
+
+
+def load_specs(directory: Path) -> SpecSet:
+    """Load and validate every spec file; raise ``SpecError`` listing all problems found."""
+    if not directory.is_dir():
+        raise SpecError([Issue(f"specs directory {str(directory)!r} does not exist")])
+    issues: list[Issue] = []
+    specs: list[LoadedSpec] = []
+    identities: list[_Identity] = []
+    files = spec_files(directory)
+    for path in files:
+        text = _read_text(path, issues)
+        if text is not None:
+            specs.extend(_specs_in(text, str(path), issues, identities))
+    issues.extend(_duplicates(identities))
+    if issues:
+        raise SpecError(issues)
+    return SpecSet(specs=tuple(specs), files=tuple(str(p) for p in files))
+
+
+def find_config(directory: Path) -> Path | None:
+    """``reconciler.yaml`` beside the specs directory, when there is one."""
+    for name in ("reconciler.yaml", "reconciler.yml"):
+        candidate = directory.parent / name
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def load_config(path: Path | None) -> ReconcilerConfig:
+    """Read ``reconciler.yaml``; no file means the defaults."""
+    if path is None:
+        return ReconcilerConfig()
+    if not path.is_file():
+        raise SpecError([Issue(f"config file {str(path)!r} does not exist")])
+    issues: list[Issue] = []
+    text = _read_text(path, issues)
+    if text is None:
+        raise SpecError(issues)
+    located, parse_issues = parse_document(text, str(path))
+    issues.extend(parse_issues)
+    if located is None or issues:
+        raise SpecError(issues)
+    if located.value is None:
+        return ReconcilerConfig()
+    if not isinstance(located.value, dict):
+        raise SpecError([Issue("reconciler.yaml must be a mapping", located.where(()))])
+    config = _validate(ReconcilerConfig, located.value, located, (), "reconciler.yaml", issues)
+    if config is None:
+        raise SpecError(issues)
+    return config
+
+
+def _read_text(path: Path, issues: list[Issue]) -> str | None:
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start]
+        line = before.count(b"\n") + 1
+        column = exc.start - (before.rfind(b"\n") + 1) + 1
+        issues.append(
+            Issue(
+                f"the file is not UTF-8 text (byte 0x{data[exc.start]:02x}); save it as UTF-8",
+                Location(str(path), line, column),
+            )
+        )
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class _Identity:
+    """What identifies one entry, read before validation so duplicates show even in bad entries."""
+
+    value: str | int
+    kind: str
+    location: Location
+
+
+def _specs_in(
+    text: str, file: str, issues: list[Issue], identities: list[_Identity]
+) -> Iterable[LoadedSpec]:
+    located, parse_issues = parse_document(text, file)
+    issues.extend(parse_issues)
+    if located is None or located.value is None:
+        return []
+    root = located.value
+    if not isinstance(root, dict):
+        issues.append(Issue("expected a mapping with the key 'schedules'", located.where(())))
+        return []
+    for key in root:
+        if key not in TOP_LEVEL_KEYS:
+            issues.append(
+                Issue(_unknown_key(key, TOP_LEVEL_KEYS, "at the top level"), located.keys[(key,)])
+            )
+    entries = root.get("schedules")
+    if entries is None:
+        return []
+    if not isinstance(entries, list):
+        issues.append(
+            Issue("'schedules' must be a list of schedules", located.where(("schedules",)))
+        )
+        return []
+    loaded = []
+    for index, entry in enumerate(entries):
+        path: NodePath = ("schedules", index)
+        where = located.where(path) or Location(file, 1, 1)
+        if not isinstance(entry, dict):
+            issues.append(Issue("each schedule must be a mapping of keys to values", where))
+            continue
+        label = f"'{entry['name']}'" if isinstance(entry.get("name"), str) else f"entry {index + 1}"
+        for kind in ("name", "id"):
+            value = entry.get(kind)
+            if isinstance(value, str | int) and not isinstance(value, bool):
+                at = located.where((*path, kind)) or where
+                identities.append(_Identity(value, kind, at))
+        spec = _validate(ScheduleSpec, entry, located, path, label, issues)
+        if spec is not None:
+            key_locations = {
+                key: located.keys[(*path, key)] for key in entry if (*path, key) in located.keys
+            }
+            loaded.append(LoadedSpec(spec=spec, location=where, key_locations=key_locations))
+    return loaded
+
+
+def _validate(
+    model: type[M],
+    data: dict[str, Any],
+    located: Located,
+    path: NodePath,
+    label: str,
+    issues: list[Issue],
+) -> M | None:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        for error in exc.errors(include_url=False):
+            loc: NodePath = tuple(error["loc"])
+            full = (*path, *loc)
+            if error["type"] == "extra_forbidden":
+                known = tuple(model.model_fields) if model is not ScheduleSpec else SCHEDULE_KEYS
+                message = _unknown_key(str(loc[-1]), known, f"in {label}")
+                issues.append(Issue(message, located.where(full, key=True)))
+            elif error["type"] == "missing":
+                issues.append(
+                    Issue(f"{label} is missing the required key '{loc[-1]}'", located.where(path))
+                )
+            else:
+                field = ".".join(str(part) for part in loc)
+                message = str(error["msg"]).removeprefix("Value error, ")
+                issues.append(Issue(f"{field} in {label}: {message}", located.where(full)))
+        return None
+
+
+def _unknown_key(key: str, known: Iterable[str], where: str) -> str:
+    message = f"unknown key '{key}' {where}"
+    close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.6)
+    if close:
+        message += f"; did you mean '{close[0]}'?"
+    else:
+        message += f"; expected one of: {', '.join(known)}"
+    return message
+
+
+def _duplicates(identities: list[_Identity]) -> list[Issue]:
+    issues = []
+    first_seen: dict[tuple[str, str | int], _Identity] = {}
+    for identity in identities:
+        first = first_seen.setdefault((identity.kind, identity.value), identity)
+        if first is identity:
+            continue
+        if identity.kind == "name":
+            message = (
+                f"the name '{identity.value}' is used twice (first at {first.location}); "
+                "names identify schedules, so each must be unique"
+            )
+        else:
+            message = f"the id {identity.value} is pinned twice (first at {first.location})"
+        issues.append(Issue(message, identity.location))
+    return issues

@@ -1,0 +1,133 @@
+"""One canonical form per managed field, applied to specs and live records alike.
+
+Comparing canonical values is what keeps a plan from showing a change that is not one:
+``"10.0"`` and ``10`` are the same ``sortable_order``; ``"on"`` and ``true`` the same ``paused``.
+Each function raises ``ValueError`` with a sentence a user can act on.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Final, Literal, get_args
+
+__all__ = [
+    "MANAGED_FIELDS",
+    "FieldValue",
+    "ManagedField",
+    "canonical",
+    "display",
+    "to_bool",
+    "to_decimal",
+    "to_int",
+    "to_offer_id",
+]
+
+ManagedField = Literal["name", "offer_id", "paused", "sortable_order", "lead_duplicate_timeframe"]
+MANAGED_FIELDS: Final[tuple[ManagedField, ...]] = get_args(ManagedField)
+
+FieldValue = str | int | bool | Decimal | None
+
+# The words TrackDrive documents for boolean params: 1, true, yes, on, 0, false, no, off.
+_TRUE_WORDS: Final = frozenset({"1", "true", "yes", "on"})
+_FALSE_WORDS: Final = frozenset({"0", "false", "no", "off"})
+
+
+def to_bool(value: object) -> bool:
+    """A boolean from ``True``/``False``, 0/1, or one of TrackDrive's words in any case."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str):
+        word = value.strip().lower()
+        if word in _TRUE_WORDS:
+            return True
+        if word in _FALSE_WORDS:
+            return False
+    raise ValueError(
+        f"expected a boolean (true/false, yes/no, on/off, 1/0), got {_describe(value)}"
+    )
+
+
+def to_decimal(value: object) -> Decimal:
+    """An exact decimal from an int, a Decimal or a numeric string; floats are refused."""
+    if isinstance(value, bool) or isinstance(value, float):
+        raise ValueError(f"expected a decimal number, got {_describe(value)}")
+    if isinstance(value, Decimal):
+        number = value
+    elif isinstance(value, int):
+        number = Decimal(value)
+    elif isinstance(value, str):
+        try:
+            number = Decimal(value.strip())
+        except InvalidOperation:
+            raise ValueError(f"expected a decimal number, got {_describe(value)}") from None
+    else:
+        raise ValueError(f"expected a decimal number, got {_describe(value)}")
+    if not number.is_finite():
+        raise ValueError(f"expected a finite decimal number, got {_describe(value)}")
+    # normalize() drops trailing zeros; format 'f' keeps it out of exponent form (10 not 1E+1).
+    return Decimal(format(number.normalize(), "f"))
+
+
+def to_int(value: object) -> int:
+    """A whole number from an int, an integral Decimal or a string of digits."""
+    if isinstance(value, bool):
+        raise ValueError(f"expected a whole number, got {_describe(value)}")
+    if isinstance(value, int):
+        return value
+    try:
+        number = to_decimal(value)
+    except ValueError:
+        raise ValueError(f"expected a whole number, got {_describe(value)}") from None
+    if number != number.to_integral_value():
+        raise ValueError(f"expected a whole number, got {_describe(value)}")
+    return int(number)
+
+
+def to_offer_id(value: object) -> int | None:
+    """An offer id: a positive whole number, or ``None`` for "no offer"."""
+    if value is None or value == "":
+        return None
+    number = to_int(value)
+    if number <= 0:
+        raise ValueError(f"expected a positive offer id, got {number}")
+    return number
+
+
+def canonical(field: ManagedField, value: object) -> FieldValue:
+    """The canonical form of ``value`` for ``field``."""
+    match field:
+        case "name":
+            if not isinstance(value, str):
+                raise ValueError(f"expected a name (text), got {_describe(value)}")
+            return value
+        case "offer_id":
+            return to_offer_id(value)
+        case "paused":
+            return to_bool(value)
+        case "sortable_order":
+            return None if value is None or value == "" else to_decimal(value)
+        case "lead_duplicate_timeframe":
+            return None if value is None or value == "" else to_int(value)
+
+
+def display(value: FieldValue) -> str:
+    """A canonical value as a reader expects it: ``true``, ``10.5``, ``"Solar"``, ``null``."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f'"{value}"'
+    return str(value)
+
+
+def _describe(value: object) -> str:
+    if isinstance(value, str):
+        return f"'{value}'"
+    if value is None:
+        return "null"
+    if isinstance(value, Decimal | int):
+        return str(value)
+    return f"{value!r} ({type(value).__name__})"

@@ -1,0 +1,175 @@
+"""What a user writes: one schedule spec, and the optional ``reconciler.yaml``.
+
+A field left out of a spec is *unmanaged*: never diffed, never sent. Pydantic's
+``model_fields_set`` keeps "not given" apart from "given as null", and ``managed_values``
+exposes only what was given.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    WithJsonSchema,
+    field_validator,
+)
+
+from reconciler.normalize import (
+    MANAGED_FIELDS,
+    FieldValue,
+    ManagedField,
+    to_bool,
+    to_decimal,
+    to_int,
+    to_offer_id,
+)
+
+__all__ = [
+    "SCHEDULE_KEYS",
+    "Ensure",
+    "ReconcilerConfig",
+    "SafetyConfig",
+    "ScheduleSpec",
+    "SpecFile",
+]
+
+Ensure = Literal["present", "absent"]
+
+
+def _non_negative_int(value: object) -> int:
+    number = to_int(value)
+    if number < 0:
+        raise ValueError(f"expected a number of seconds ≥ 0, got {number}")
+    return number
+
+
+def _positive_id(value: object) -> int:
+    number = to_int(value)
+    if number <= 0:
+        raise ValueError(f"expected a positive schedule id, got {number}")
+    return number
+
+
+def _name(value: object) -> str:
+    if not isinstance(value, str):
+        raise ValueError("expected the schedule's name as text")
+    if not value.strip():
+        raise ValueError("a schedule's name must not be empty")
+    return value
+
+
+# Editors should accept every word the API accepts, not only YAML's true/false.
+_BOOL_SCHEMA = {
+    "anyOf": [
+        {"type": "boolean"},
+        {"enum": [0, 1]},
+        {"type": "string", "pattern": "(?i)^(1|0|true|false|yes|no|on|off)$"},
+    ]
+}
+_Bool = Annotated[bool, BeforeValidator(to_bool), WithJsonSchema(_BOOL_SCHEMA)]
+_OfferId = Annotated[int | None, BeforeValidator(to_offer_id)]
+_Decimal = Annotated[Decimal | None, BeforeValidator(lambda v: None if v is None else to_decimal(v))]
+_Seconds = Annotated[
+    int | None, BeforeValidator(lambda v: None if v is None else _non_negative_int(v))
+]
+
+
+class ScheduleSpec(BaseModel):
+    """One schedule as the user wants it on the account."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=False)
+
+    name: Annotated[str, BeforeValidator(_name)] = Field(
+        description="Identity: matched to the live schedule with exactly this name."
+    )
+    id: Annotated[int | None, BeforeValidator(lambda v: None if v is None else _positive_id(v))] = (
+        Field(
+            default=None,
+            description="Optional pin: match the live schedule with this id (adoption, renames).",
+        )
+    )
+    offer_id: _OfferId = Field(default=None, description="The offer this schedule belongs to.")
+    paused: _Bool = Field(
+        default=False, description="Paused? Accepts true/false, yes/no, on/off, 1/0."
+    )
+    sortable_order: _Decimal = Field(
+        default=None, description="Sort position (a decimal; smaller is listed first)."
+    )
+    lead_duplicate_timeframe: _Seconds = Field(
+        default=None, description="Seconds within which a repeated lead counts as a duplicate."
+    )
+    ensure: Ensure = Field(
+        default="present", description="`absent` deletes the live schedule of this name."
+    )
+
+    def managed_values(self) -> dict[ManagedField, FieldValue]:
+        """The managed fields this spec sets, in canonical form; left-out fields are absent."""
+        given = self.model_fields_set | {"name"}
+        return {f: getattr(self, f) for f in MANAGED_FIELDS if f in given}
+
+
+SCHEDULE_KEYS: tuple[str, ...] = tuple(ScheduleSpec.model_fields)
+
+
+class SpecFile(BaseModel):
+    """The shape of one file in ``schedules.d/`` (for the JSON Schema editors use)."""
+
+    model_config = ConfigDict(extra="forbid", title="trackdrive-reconciler schedules file")
+
+    schedules: list[ScheduleSpec] = Field(default_factory=list)
+
+
+class SafetyConfig(BaseModel):
+    """Thresholds that refuse an apply unless ``--force``; creates never count."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    max_deletes: int = Field(default=10, ge=0, description="More deletes than this refuse.")
+    max_delete_percent: float = Field(
+        default=30, ge=0, le=100, description="Deletes as a percentage of live schedules."
+    )
+    max_update_percent: float = Field(
+        default=50, ge=0, le=100, description="Updates as a percentage of live schedules."
+    )
+    min_live_for_percent: int = Field(
+        default=10,
+        ge=0,
+        description="The percentages apply only when at least this many schedules are live.",
+    )
+
+
+class ReconcilerConfig(BaseModel):
+    """``reconciler.yaml``: ownership and safety for the whole account."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    prune: bool = Field(default=False, description="Delete live schedules that no spec names.")
+    ignore: tuple[str, ...] = Field(
+        default=(), description="Regexes on live names never managed, reported or deleted."
+    )
+    safety: SafetyConfig = Field(default_factory=SafetyConfig)
+
+    @field_validator("prune", mode="before")
+    @classmethod
+    def _prune_words(cls, value: Any) -> bool:
+        return to_bool(value)
+
+    @field_validator("ignore")
+    @classmethod
+    def _patterns_compile(cls, patterns: tuple[str, ...]) -> tuple[str, ...]:
+        for pattern in patterns:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"ignore pattern {pattern!r} is not a valid regex: {exc}") from None
+        return patterns
+
+    def is_ignored(self, name: str) -> bool:
+        """Whether a live name matches an ``ignore`` pattern."""
+        return any(re.search(p, name) for p in self.ignore)
