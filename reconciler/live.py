@@ -15,7 +15,7 @@ from typing import Any, Final
 
 from reconciler.normalize import MANAGED_FIELDS, FieldValue, ManagedField, canonical
 
-__all__ = ["AUDIT_KEYS", "LiveSchedule", "LiveRecordError", "live_from_record"]
+__all__ = ["AUDIT_KEYS", "LiveRecordError", "LiveSchedule", "live_from_record"]
 
 # Read-only keys kept for drift reports: when a record changed and, for pauses, by whom.
 AUDIT_KEYS: Final[tuple[str, ...]] = (

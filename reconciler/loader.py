@@ -7,7 +7,7 @@ the location of its entry and of each of its keys, so later stages can point bac
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from reconciler.errors import Issue, SpecError
 from reconciler.location import Location
-from reconciler.spec import SCHEDULE_KEYS, ReconcilerConfig, ScheduleSpec
+from reconciler.spec import SCHEDULE_KEYS, LoadedSpec, ReconcilerConfig, ScheduleSpec
 from reconciler.yamlnodes import Located, NodePath, parse_document
 
 __all__ = ["LoadedSpec", "SpecSet", "find_config", "load_config", "load_specs", "spec_files"]
@@ -25,15 +25,6 @@ M = TypeVar("M", bound=BaseModel)
 
 SPEC_SUFFIXES = (".yaml", ".yml")
 TOP_LEVEL_KEYS = ("schedules",)
-
-
-@dataclass(frozen=True, slots=True)
-class LoadedSpec:
-    """A valid spec and where it was written."""
-
-    spec: ScheduleSpec
-    location: Location
-    key_locations: Mapping[str, Location]
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,9 +37,7 @@ class SpecSet:
 
 def spec_files(directory: Path) -> list[Path]:
     """The spec files under ``directory``, recursively, sorted for deterministic results."""
-    return sorted(
-        p for p in directory.rglob("*") if p.suffix in SPEC_SUFFIXES and p.is_file()
-    )
+    return sorted(p for p in directory.rglob("*") if p.suffix in SPEC_SUFFIXES and p.is_file())
 
 
 def load_specs(directory: Path) -> SpecSet:

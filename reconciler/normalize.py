@@ -51,7 +51,7 @@ def to_bool(value: object) -> bool:
 
 def to_decimal(value: object) -> Decimal:
     """An exact decimal from an int, a Decimal or a numeric string; floats are refused."""
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, bool | float):
         raise ValueError(f"expected a decimal number, got {_describe(value)}")
     if isinstance(value, Decimal):
         number = value

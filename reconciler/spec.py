@@ -8,6 +8,8 @@ exposes only what was given.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
@@ -20,6 +22,7 @@ from pydantic import (
     field_validator,
 )
 
+from reconciler.location import Location
 from reconciler.normalize import (
     MANAGED_FIELDS,
     FieldValue,
@@ -33,6 +36,7 @@ from reconciler.normalize import (
 __all__ = [
     "SCHEDULE_KEYS",
     "Ensure",
+    "LoadedSpec",
     "ReconcilerConfig",
     "SafetyConfig",
     "ScheduleSpec",
@@ -74,7 +78,9 @@ _BOOL_SCHEMA = {
 }
 _Bool = Annotated[bool, BeforeValidator(to_bool), WithJsonSchema(_BOOL_SCHEMA)]
 _OfferId = Annotated[int | None, BeforeValidator(to_offer_id)]
-_Decimal = Annotated[Decimal | None, BeforeValidator(lambda v: None if v is None else to_decimal(v))]
+_Decimal = Annotated[
+    Decimal | None, BeforeValidator(lambda v: None if v is None else to_decimal(v))
+]
 _Seconds = Annotated[
     int | None, BeforeValidator(lambda v: None if v is None else _non_negative_int(v))
 ]
@@ -115,6 +121,15 @@ class ScheduleSpec(BaseModel):
 
 
 SCHEDULE_KEYS: tuple[str, ...] = tuple(ScheduleSpec.model_fields)
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedSpec:
+    """A valid spec and where it was written: its entry, and each key it sets."""
+
+    spec: ScheduleSpec
+    location: Location
+    key_locations: Mapping[str, Location] = field(default_factory=dict)
 
 
 class SpecFile(BaseModel):
@@ -167,7 +182,9 @@ class ReconcilerConfig(BaseModel):
             try:
                 re.compile(pattern)
             except re.error as exc:
-                raise ValueError(f"ignore pattern {pattern!r} is not a valid regex: {exc}") from None
+                raise ValueError(
+                    f"ignore pattern {pattern!r} is not a valid regex: {exc}"
+                ) from None
         return patterns
 
     def is_ignored(self, name: str) -> bool:

@@ -131,8 +131,8 @@ class _Walker:
         return result
 
     def _scalar(self, node: ScalarNode) -> Any:
-        text: str = node.value
-        tag: str = node.tag
+        text = str(node.value)
+        tag = str(node.tag)
         if node.style in ("'", '"') or tag.endswith(":str"):
             return text
         if tag.endswith(":null"):

@@ -1,0 +1,121 @@
+"""The plan: what apply will do, as pure data, from specs and live records.
+
+``build_plan(specs, live, config) -> Plan`` matches and diffs (``diff``), applies the safety
+policy (``policy``), and records what apply needs to refuse a stale plan: a fingerprint of each
+live record read, and a digest of the specs. The same inputs always give the same plan.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from reconciler.diff import Change, UnknownField, diff_specs
+from reconciler.errors import PlanError
+from reconciler.live import LiveSchedule
+from reconciler.policy import check_policy
+from reconciler.spec import LoadedSpec, ReconcilerConfig
+
+__all__ = ["Plan", "Summary", "UnmanagedSchedule", "build_plan", "specs_digest"]
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """The counts a reader looks at first."""
+
+    create: int
+    update: int
+    delete: int
+    unchanged: int
+    unmanaged: int
+    ignored: int
+
+    @property
+    def changes(self) -> int:
+        """How many writes the plan makes."""
+        return self.create + self.update + self.delete
+
+
+@dataclass(frozen=True, slots=True)
+class UnmanagedSchedule:
+    """A live schedule that no spec names (reported, never touched without prune)."""
+
+    name: str
+    id: int
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """Changes to make, what was left alone, and what apply must check first."""
+
+    changes: tuple[Change, ...]
+    unchanged: int
+    unmanaged: tuple[UnmanagedSchedule, ...]
+    ignored: int
+    live_count: int
+    unknown: tuple[UnknownField, ...] = ()
+    warnings: tuple[str, ...] = ()
+    breaches: tuple[str, ...] = ()
+    refusals: tuple[str, ...] = ()
+    fingerprints: Mapping[int, str] = field(default_factory=dict)
+    specs_digest: str = ""
+
+    @property
+    def summary(self) -> Summary:
+        """Counts by kind."""
+        count = {"create": 0, "update": 0, "delete": 0}
+        for change in self.changes:
+            count[change.action] += 1
+        return Summary(
+            create=count["create"],
+            update=count["update"],
+            delete=count["delete"],
+            unchanged=self.unchanged,
+            unmanaged=len(self.unmanaged),
+            ignored=self.ignored,
+        )
+
+    @property
+    def is_empty(self) -> bool:
+        """True when applying would write nothing."""
+        return not self.changes
+
+    def touched_ids(self) -> tuple[int, ...]:
+        """Ids of the live schedules this plan updates or deletes."""
+        return tuple(sorted(c.id for c in self.changes if c.id is not None))
+
+
+def build_plan(
+    specs: Sequence[LoadedSpec], live: Iterable[LiveSchedule], config: ReconcilerConfig
+) -> Plan:
+    """Plan the writes that make the account match ``specs``; ``PlanError`` if ambiguous."""
+    diff = diff_specs(specs, live, config)
+    if diff.issues:
+        raise PlanError(diff.issues)
+    verdict = check_policy(
+        diff.changes, live_count=len(diff.considered), spec_count=len(specs), config=config
+    )
+    return Plan(
+        changes=diff.changes,
+        unchanged=diff.unchanged,
+        unmanaged=tuple(UnmanagedSchedule(r.name, r.id) for r in diff.unmanaged),
+        ignored=diff.ignored,
+        live_count=len(diff.considered),
+        unknown=diff.unknown,
+        warnings=diff.warnings,
+        breaches=verdict.breaches,
+        refusals=verdict.refusals,
+        fingerprints={r.id: r.fingerprint() for r in sorted(diff.considered, key=lambda r: r.id)},
+        specs_digest=specs_digest(specs),
+    )
+
+
+def specs_digest(specs: Sequence[LoadedSpec]) -> str:
+    """A digest of what the specs ask for: comments and formatting do not change it."""
+    payload = sorted(
+        (s.spec.model_dump(mode="json", exclude_unset=True) for s in specs),
+        key=lambda d: json.dumps(d, sort_keys=True),
+    )
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()

@@ -1,0 +1,149 @@
+"""The plan as versioned JSON: written by ``plan --out``, read back by ``apply PLAN.json``.
+
+The format is documented in ``docs/plan-format.md``. Decimals are strings (no float ever
+rounds a ``sortable_order``), booleans are booleans, a create's ``id`` is null.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any, Final
+
+from reconciler.diff import Action, Change, FieldChange, UnknownField
+from reconciler.errors import PlanFileError
+from reconciler.location import Location
+from reconciler.normalize import MANAGED_FIELDS, FieldValue, ManagedField, canonical
+from reconciler.plan import Plan, UnmanagedSchedule
+
+__all__ = ["FORMAT_VERSION", "plan_from_json", "plan_to_data", "plan_to_json"]
+
+FORMAT_VERSION: Final = 1
+
+
+def _value(value: FieldValue) -> Any:
+    return str(value) if isinstance(value, Decimal) else value
+
+
+def plan_to_data(plan: Plan) -> dict[str, Any]:
+    """The plan as JSON-able data, in a stable key order."""
+    summary = plan.summary
+    return {
+        "format_version": FORMAT_VERSION,
+        "summary": {
+            "create": summary.create,
+            "update": summary.update,
+            "delete": summary.delete,
+            "unchanged": summary.unchanged,
+            "unmanaged": summary.unmanaged,
+            "ignored": summary.ignored,
+        },
+        "changes": [
+            {
+                "action": change.action,
+                "name": change.name,
+                "id": change.id,
+                "reason": change.reason,
+                "source": str(change.source) if change.source else None,
+                "fields": {
+                    f.field: {"before": _value(f.before), "after": _value(f.after)}
+                    for f in change.fields
+                },
+            }
+            for change in plan.changes
+        ],
+        "warnings": list(plan.warnings),
+        "breaches": list(plan.breaches),
+        "refusals": list(plan.refusals),
+        "unmanaged": [{"name": u.name, "id": u.id} for u in plan.unmanaged],
+        "unknown_fields": [{"name": u.name, "id": u.id, "field": u.field} for u in plan.unknown],
+        "live_count": plan.live_count,
+        "specs_digest": plan.specs_digest,
+        "fingerprints": {str(k): v for k, v in sorted(plan.fingerprints.items())},
+    }
+
+
+def plan_to_json(plan: Plan) -> str:
+    """The plan file's text."""
+    return json.dumps(plan_to_data(plan), indent=2, ensure_ascii=False) + "\n"
+
+
+def plan_from_json(text: str) -> Plan:
+    """Read a plan file; ``PlanFileError`` when it is not a plan this version can apply."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise PlanFileError(f"the plan file is not JSON: {exc}") from None
+    if not isinstance(data, dict):
+        raise PlanFileError("the plan file is not a JSON object")
+    version = data.get("format_version")
+    if version != FORMAT_VERSION:
+        raise PlanFileError(
+            f"the plan file has format_version {version!r}; this reconciler reads {FORMAT_VERSION}",
+            hint="plan again with this version of the reconciler",
+        )
+    try:
+        return Plan(
+            changes=tuple(_change(c) for c in data["changes"]),
+            unchanged=int(data["summary"]["unchanged"]),
+            unmanaged=tuple(UnmanagedSchedule(u["name"], int(u["id"])) for u in data["unmanaged"]),
+            ignored=int(data["summary"]["ignored"]),
+            live_count=int(data["live_count"]),
+            unknown=tuple(
+                UnknownField(u["name"], int(u["id"]), _field(u["field"]))
+                for u in data["unknown_fields"]
+            ),
+            warnings=tuple(data["warnings"]),
+            breaches=tuple(data["breaches"]),
+            refusals=tuple(data["refusals"]),
+            fingerprints={int(k): str(v) for k, v in data["fingerprints"].items()},
+            specs_digest=str(data["specs_digest"]),
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise PlanFileError(f"the plan file is damaged: {exc!r}") from None
+
+
+def _field(name: object) -> ManagedField:
+    for field in MANAGED_FIELDS:
+        if name == field:
+            return field
+    raise ValueError(f"unknown field {name!r}")
+
+
+def _action(name: object) -> Action:
+    actions: tuple[Action, ...] = ("create", "update", "delete")
+    for action in actions:
+        if name == action:
+            return action
+    raise ValueError(f"unknown action {name!r}")
+
+
+def _location(text: object) -> Location | None:
+    if not isinstance(text, str):
+        return None
+    file, line, column = text.rsplit(":", 2)
+    return Location(file, int(line), int(column))
+
+
+def _field_value(field: ManagedField, value: object) -> FieldValue:
+    return None if value is None else canonical(field, value)
+
+
+def _change(data: dict[str, Any]) -> Change:
+    fields = tuple(
+        FieldChange(
+            field := _field(name),
+            _field_value(field, values["before"]),
+            _field_value(field, values["after"]),
+        )
+        for name, values in data["fields"].items()
+    )
+    raw_id = data["id"]
+    return Change(
+        action=_action(data["action"]),
+        name=str(data["name"]),
+        id=None if raw_id is None else int(raw_id),
+        fields=fields,
+        reason=data.get("reason"),
+        source=_location(data.get("source")),
+    )

@@ -1,0 +1,41 @@
+"""Wording shared by the text and Markdown renderers (internal)."""
+
+from __future__ import annotations
+
+from reconciler.diff import Change, FieldChange
+from reconciler.normalize import display
+from reconciler.plan import Plan, Summary
+
+__all__ = ["describe_change", "field_line", "is_pause_flip", "summary_line"]
+
+
+def summary_line(summary: Summary) -> str:
+    """``2 to create, 1 to update, 0 to delete``."""
+    return f"{summary.create} to create, {summary.update} to update, {summary.delete} to delete"
+
+
+def counts_line(plan: Plan) -> str:
+    """What was left alone: unchanged, unmanaged, ignored."""
+    s = plan.summary
+    return f"{s.unchanged} unchanged, {s.unmanaged} unmanaged, {s.ignored} ignored"
+
+
+def field_line(change: FieldChange) -> str:
+    """``paused: false → true``, or ``offer_id: 12`` for a create."""
+    if change.before is None and change.after is not None:
+        return f"{change.field}: {display(change.after)}"
+    return f"{change.field}: {display(change.before)} → {display(change.after)}"
+
+
+def describe_change(change: Change) -> str:
+    """``update "Solar" (id 12)``, ``rename "A" → "B" (id 12)``, ``create "New"``."""
+    ident = f" (id {change.id})" if change.id is not None else ""
+    old = change.renamed_from
+    if change.action == "update" and old is not None:
+        return f'rename "{old}" → "{change.name}"{ident}'
+    return f'{change.action} "{change.name}"{ident}'
+
+
+def is_pause_flip(change: Change) -> bool:
+    """An update that pauses or unpauses a live schedule (reviewers want these in sight)."""
+    return change.action == "update" and any(f.field == "paused" for f in change.fields)

@@ -1,0 +1,190 @@
+"""The plan as a pull-request comment.
+
+Summary first; refusals and warnings up top; deletes and pause flips in their own section so a
+reviewer cannot miss them; a table per kind; identical edits grouped; long lists folded in
+``<details>``. A hidden marker lets CI find and update one sticky comment. The body always
+stays under GitHub's 65,536-character limit, cut with a pointer to the JSON plan.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+
+from reconciler.diff import Change, FieldChange
+from reconciler.normalize import display
+from reconciler.plan import Plan
+from reconciler.render.common import counts_line, describe_change, is_pause_flip, summary_line
+
+__all__ = ["MARKER", "MAX_CHARS", "render_markdown"]
+
+MARKER = "<!-- trackdrive-reconciler:plan -->"
+MAX_CHARS = 65_000
+_FOLD_AFTER = 10
+_GROUP_AT = 3
+
+
+def render_markdown(plan: Plan, *, title: str = "TrackDrive plan", marker: str = MARKER) -> str:
+    """The plan as GitHub-flavoured Markdown, under ``MAX_CHARS``."""
+    head = [marker, f"### {title}: {summary_line(plan.summary)}", "", _counts_table(plan), ""]
+    head.extend(_alerts(plan))
+    sections = [
+        _attention(plan.changes),
+        _grouped_edits(plan.changes),
+        _table_section("Updates", [c for c in plan.changes if c.action == "update"]),
+        _table_section("Creates", [c for c in plan.changes if c.action == "create"]),
+        _table_section("Deletes", [c for c in plan.changes if c.action == "delete"]),
+        _unmanaged(plan),
+        _unknown(plan),
+    ]
+    if plan.is_empty:
+        head.append(f"No changes: the account matches the specs ({counts_line(plan)}).")
+        head.append("")
+    return _fit("\n".join(head), [s for s in sections if s])
+
+
+def _counts_table(plan: Plan) -> str:
+    s = plan.summary
+    return (
+        "| create | update | delete | unchanged | unmanaged | ignored |\n"
+        "|---:|---:|---:|---:|---:|---:|\n"
+        f"| {s.create} | {s.update} | {s.delete} | {s.unchanged} | {s.unmanaged} | {s.ignored} |"
+    )
+
+
+def _alerts(plan: Plan) -> list[str]:
+    lines: list[str] = []
+    if plan.refusals or plan.breaches:
+        lines.append("> [!CAUTION]")
+        lines.extend(f"> **Refused:** {_cell(r)}" for r in plan.refusals)
+        lines.extend(f"> **Unsafe, apply needs `--force`:** {_cell(b)}" for b in plan.breaches)
+        lines.append("")
+    if plan.warnings:
+        lines.append("> [!WARNING]")
+        lines.extend(f"> {_cell(w)}  " for w in plan.warnings)
+        lines.append("")
+    return lines
+
+
+def _attention(changes: Sequence[Change]) -> str:
+    risky = [c for c in changes if c.action == "delete" or is_pause_flip(c)]
+    if not risky:
+        return ""
+    rows = []
+    for change in risky:
+        if change.action == "delete":
+            what = f"🗑️ **delete** {_name(change)}" + (
+                f" ({change.reason})" if change.reason else ""
+            )
+        else:
+            paused = next(f for f in change.fields if f.field == "paused")
+            verb = "⏸️ **pause**" if paused.after is True else "▶️ **unpause**"
+            what = f"{verb} {_name(change)}"
+        rows.append(f"- {what}")
+    return _folded("#### ⚠️ Deletes and pause changes", rows)
+
+
+def _grouped_edits(changes: Sequence[Change]) -> str:
+    groups: dict[tuple[str, str, str], list[Change]] = defaultdict(list)
+    for change in changes:
+        if change.action != "update":
+            continue
+        for f in change.fields:
+            groups[(f.field, display(f.before), display(f.after))].append(change)
+    rows = [
+        f"- `{field}` {before} → {after} on {len(members)} schedules"
+        for (field, before, after), members in sorted(groups.items())
+        if len(members) >= _GROUP_AT
+    ]
+    return "#### Same edit on many schedules\n\n" + "\n".join(rows) + "\n" if rows else ""
+
+
+def _table_section(title: str, changes: Sequence[Change]) -> str:
+    if not changes:
+        return ""
+    rows = ["| schedule | change | spec |", "|---|---|---|"]
+    rows.extend(
+        f"| {_cell(describe_change(c))} | {_fields_cell(c)} | "
+        f"{_cell(str(c.source)) if c.source else ''} |"
+        for c in changes
+    )
+    return _folded(f"#### {title} ({len(changes)})", rows, table=True)
+
+
+def _fields_cell(change: Change) -> str:
+    if change.action == "delete":
+        return _cell(change.reason or "")
+    shown = [f for f in change.fields if not (change.action == "create" and f.field == "name")]
+    return "<br>".join(_cell(_field_text(f)) for f in shown)
+
+
+def _field_text(f: FieldChange) -> str:
+    if f.before is None and f.after is not None:
+        return f"`{f.field}` = {display(f.after)}"
+    return f"`{f.field}` {display(f.before)} → {display(f.after)}"
+
+
+def _unmanaged(plan: Plan) -> str:
+    if not plan.unmanaged:
+        return ""
+    rows = [f"- {_cell(u.name)} (id {u.id})" for u in plan.unmanaged]
+    return _folded(
+        f"#### Unmanaged ({len(plan.unmanaged)}): live, named by no spec, left alone",
+        rows,
+        force_fold=True,
+    )
+
+
+def _unknown(plan: Plan) -> str:
+    if not plan.unknown:
+        return ""
+    rows = [f"- {_cell(u.name)} (id {u.id}): `{u.field}`" for u in plan.unknown]
+    return _folded(
+        f"#### Not compared ({len(plan.unknown)}): fields the API hides from this token",
+        rows,
+        force_fold=True,
+    )
+
+
+def _folded(
+    title: str, rows: Sequence[str], *, table: bool = False, force_fold: bool = False
+) -> str:
+    body = "\n".join(rows)
+    count = len(rows) - (2 if table else 0)
+    if force_fold or count > _FOLD_AFTER:
+        return f"{title}\n\n<details><summary>show {count}</summary>\n\n{body}\n\n</details>\n"
+    return f"{title}\n\n{body}\n"
+
+
+def _name(change: Change) -> str:
+    ident = f" (id {change.id})" if change.id is not None else ""
+    return f"{_cell(change.name)}{ident}"
+
+
+def _cell(text: str) -> str:
+    """Text safe inside a table cell or list item: no pipes, no line breaks, no HTML."""
+    return text.replace("|", "\\|").replace("\n", " ").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _fit(head: str, sections: Iterable[str]) -> str:
+    note = (
+        "\n_This comment was cut to fit GitHub's size limit; the JSON plan artifact holds "
+        "every change._\n"
+    )
+    budget = MAX_CHARS - len(note)
+    out = head
+    for section in sections:
+        candidate = f"{out}\n{section}"
+        if len(candidate) <= budget:
+            out = candidate
+            continue
+        lines = section.split("\n")
+        kept: list[str] = []
+        for line in lines:
+            if len(out) + len("\n".join(kept)) + len(line) + 40 > budget:
+                break
+            kept.append(line)
+        if "<details>" in "\n".join(kept):
+            kept.append("\n</details>")
+        return f"{out}\n" + "\n".join(kept) + note
+    return out
