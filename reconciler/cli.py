@@ -7,20 +7,46 @@ Exit codes: 0 success / nothing differs, 1 error, 2 differences (plan/drift, whe
 
 from __future__ import annotations
 
+import asyncio
+import json
+import os
+import signal
 import sys
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 
 from reconciler.__about__ import __version__
-from reconciler.errors import PlanError, ReconcilerError, SpecError
-from reconciler.loader import load_specs
+from reconciler.apply import ApplyReport, ChangeResult, apply_plan
+from reconciler.connect import DEFAULT_SANDBOX_DB, Target, open_client
+from reconciler.drift import build_drift
+from reconciler.errors import (
+    ApplyError,
+    PlanError,
+    PlanFileError,
+    ReconcilerError,
+    SpecError,
+    StalePlanError,
+    UnsafePlanError,
+)
+from reconciler.live import LiveSchedule
+from reconciler.loader import find_config, load_config, load_specs
+from reconciler.plan import Plan, build_plan, specs_digest, stale_schedules
+from reconciler.planfile import plan_from_json, plan_to_json
+from reconciler.render import render_plan
+from reconciler.render.common import describe_change
+from reconciler.render.drift import render_drift
+from reconciler.sandbox import sandbox_app
 from reconciler.schema import spec_file_schema_json
+from reconciler.scope import restrict
+from reconciler.spec import LoadedSpec, ReconcilerConfig
 
 __all__ = ["app", "entrypoint", "main"]
 
@@ -53,6 +79,58 @@ SpecsOption = Annotated[
     ),
 ]
 DEFAULT_SPECS = Path("schedules.d")
+ConfigOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--config",
+        help="reconciler.yaml (default: the one beside the specs directory, if any).",
+        dir_okay=False,
+    ),
+]
+ApiUrlOption = Annotated[
+    str | None,
+    typer.Option(
+        "--api-url",
+        help="The account's full URL, e.g. https://acme.trackdrive.com [env: TRACKDRIVE_API_URL].",
+    ),
+]
+SubdomainOption = Annotated[
+    str | None,
+    typer.Option(
+        "--subdomain",
+        help="The account's subdomain: acme for acme.trackdrive.com [env: TRACKDRIVE_SUBDOMAIN].",
+    ),
+]
+SandboxOption = Annotated[
+    bool,
+    typer.Option(
+        "--sandbox",
+        help="Use the local practice account (no TrackDrive credentials needed).",
+    ),
+]
+SandboxDbOption = Annotated[
+    Path,
+    typer.Option("--sandbox-db", help="The sandbox's state file, with --sandbox.", dir_okay=False),
+]
+ConcurrencyOption = Annotated[
+    int, typer.Option("--concurrency", min=1, max=64, help="Requests in flight at once.")
+]
+MaxRpsOption = Annotated[
+    float | None,
+    typer.Option("--max-rps", min=0.1, help="Requests per second at most (client-side limit)."),
+]
+OnlyOption = Annotated[
+    str | None,
+    typer.Option(
+        "--only",
+        help="Only schedules with this exact name, or whose name this regex finds.",
+    ),
+]
+FormatChoice = Literal["text", "markdown", "json"]
+FormatOption = Annotated[
+    FormatChoice,
+    typer.Option("--format", help="text for terminals, markdown for PR comments, json."),
+]
 
 
 def _stdout() -> Console:
@@ -101,6 +179,308 @@ def schema() -> None:
     sys.stdout.write(spec_file_schema_json())
 
 
+def _load(specs: Path, config: Path | None) -> tuple[list[LoadedSpec], ReconcilerConfig]:
+    loaded = load_specs(specs)
+    return list(loaded.specs), load_config(config if config is not None else find_config(specs))
+
+
+def _target(
+    api_url: str | None,
+    subdomain: str | None,
+    sandbox: bool,
+    sandbox_db: Path,
+    concurrency: int = 8,
+    max_rps: float | None = None,
+) -> Target:
+    if sandbox and (api_url or subdomain):
+        raise typer.BadParameter("--sandbox cannot be combined with --api-url or --subdomain")
+    return Target(
+        api_url=api_url,
+        subdomain=subdomain,
+        sandbox=sandbox,
+        sandbox_db=sandbox_db,
+        concurrency=concurrency,
+        max_rps=max_rps,
+    )
+
+
+async def _read_live(target: Target) -> list[LiveSchedule]:
+    err = _stderr()
+    err.print(f"Reading live schedules from {target.describe(os.environ)} …")
+    started = time.monotonic()
+    async with open_client(target, os.environ) as client:
+        live = await client.list_schedules()
+        requests = client.stats.requests
+    err.print(
+        f"Read {len(live)} schedules in {requests} request{'s' if requests != 1 else ''} "
+        f"({time.monotonic() - started:.1f}s)."
+    )
+    return live
+
+
+def _write_out(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+@app.command()
+def plan(
+    specs: SpecsOption = DEFAULT_SPECS,
+    config: ConfigOption = None,
+    api_url: ApiUrlOption = None,
+    subdomain: SubdomainOption = None,
+    sandbox: SandboxOption = False,
+    sandbox_db: SandboxDbOption = DEFAULT_SANDBOX_DB,
+    fmt: FormatOption = "text",
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Also write the JSON plan here, for `reconciler apply FILE`."),
+    ] = None,
+    detailed_exitcode: Annotated[
+        bool,
+        typer.Option(
+            "--detailed-exitcode", help="Exit 2 when there are changes (0 none, 1 error)."
+        ),
+    ] = False,
+    only: OnlyOption = None,
+    concurrency: ConcurrencyOption = 8,
+    max_rps: MaxRpsOption = None,
+) -> int:
+    """Show what apply would change on the account. Writes nothing to TrackDrive.
+
+    The plan goes to stdout, progress to stderr. Save it with --out and apply exactly that
+    plan later with `reconciler apply PLAN.json`; apply refuses it if the account changed
+    meanwhile. Example: reconciler plan --sandbox --format markdown --out plan.json
+    """
+    loaded, settings = _load(specs, config)
+    target = _target(api_url, subdomain, sandbox, sandbox_db, concurrency, max_rps)
+    live = asyncio.run(_read_live(target))
+    result = build_plan(restrict(loaded, only), restrict(live, only), settings)
+    sys.stdout.write(render_plan(result, fmt))
+    if out is not None:
+        _write_out(out, plan_to_json(result))
+        _stderr().print(f"Saved the plan to {out}.")
+    return EXIT_CHANGES if detailed_exitcode and not result.is_empty else EXIT_OK
+
+
+@app.command()
+def drift(
+    specs: SpecsOption = DEFAULT_SPECS,
+    config: ConfigOption = None,
+    api_url: ApiUrlOption = None,
+    subdomain: SubdomainOption = None,
+    sandbox: SandboxOption = False,
+    sandbox_db: SandboxDbOption = DEFAULT_SANDBOX_DB,
+    fmt: FormatOption = "text",
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write the report here instead of stdout.")
+    ] = None,
+    only: OnlyOption = None,
+) -> int:
+    """Report how the account differs from the specs: changed, missing, unmanaged.
+
+    Exit 0 when there is no drift (one line of output), 2 when there is, 1 on error.
+    Changed schedules show the spec value, the live value and, where the record has them,
+    when it was edited and who paused it. Run it on a timer; --format markdown makes an
+    issue body.
+    """
+    loaded, settings = _load(specs, config)
+    target = _target(api_url, subdomain, sandbox, sandbox_db)
+    live = asyncio.run(_read_live(target))
+    report = build_drift(restrict(loaded, only), restrict(live, only), settings)
+    text = render_drift(report, fmt)
+    if out is not None:
+        _write_out(out, text)
+        _stderr().print(f"Saved the drift report to {out}.")
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK if report.is_clean else EXIT_CHANGES
+
+
+@app.command()
+def apply(
+    plan_file: Annotated[
+        Path | None,
+        typer.Argument(
+            help="A plan saved by `plan --out`; without it, apply plans first and asks.",
+            dir_okay=False,
+            exists=True,
+        ),
+    ] = None,
+    specs: SpecsOption = DEFAULT_SPECS,
+    config: ConfigOption = None,
+    api_url: ApiUrlOption = None,
+    subdomain: SubdomainOption = None,
+    sandbox: SandboxOption = False,
+    sandbox_db: SandboxDbOption = DEFAULT_SANDBOX_DB,
+    auto_approve: Annotated[
+        bool,
+        typer.Option("--auto-approve", help="Apply without asking (required without a TTY)."),
+    ] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Apply even when a safety threshold is exceeded.")
+    ] = False,
+    concurrency: ConcurrencyOption = 8,
+    max_rps: MaxRpsOption = None,
+    journal: Annotated[
+        Path | None,
+        typer.Option("--journal", help="Append one JSON line per change outcome to this file."),
+    ] = None,
+    no_verify: Annotated[
+        bool, typer.Option("--no-verify", help="Skip re-reading the account to confirm.")
+    ] = False,
+) -> int:
+    """Make the account match the specs: POST, PUT and DELETE what the plan lists.
+
+    Without PLAN.json it plans, shows the plan and asks for confirmation (on a terminal;
+    elsewhere pass --auto-approve). With PLAN.json it applies exactly that plan, after
+    checking that neither the specs nor the schedules it touches changed since. Safety
+    thresholds from reconciler.yaml refuse the apply unless --force. Afterwards it re-reads
+    the account and plans again; anything left over is an error. Ctrl-C stops new writes,
+    lets those in flight finish and reports what was done. Exit 0 when everything applied.
+    """
+    loaded, settings = _load(specs, config)
+    target = _target(api_url, subdomain, sandbox, sandbox_db, concurrency, max_rps)
+    return asyncio.run(
+        _apply(
+            target,
+            loaded,
+            settings,
+            plan_file=plan_file,
+            auto_approve=auto_approve,
+            force=force,
+            journal=journal,
+            verify=not no_verify,
+        )
+    )
+
+
+async def _apply(
+    target: Target,
+    loaded: list[LoadedSpec],
+    settings: ReconcilerConfig,
+    *,
+    plan_file: Path | None,
+    auto_approve: bool,
+    force: bool,
+    journal: Path | None,
+    verify: bool,
+) -> int:
+    err = _stderr()
+    live = await _read_live(target)
+    if plan_file is not None:
+        chosen = plan_from_json(plan_file.read_text(encoding="utf-8"))
+        if chosen.specs_digest != specs_digest(loaded):
+            raise PlanFileError(
+                f"{plan_file} was planned from other specs than those in the specs directory",
+                hint="plan again from the current specs",
+            )
+        stale = stale_schedules(chosen, live)
+        if stale:
+            raise StalePlanError(stale)
+    else:
+        chosen = build_plan(loaded, live, settings)
+    sys.stdout.write(render_plan(chosen, "text"))
+    if chosen.refusals:
+        raise ApplyError("refusing to apply: " + "; ".join(chosen.refusals))
+    if chosen.breaches and not force:
+        raise UnsafePlanError(chosen.breaches)
+    if chosen.is_empty:
+        err.print("Nothing to apply.")
+        return EXIT_OK
+    if plan_file is None and not auto_approve:
+        if not sys.stdin.isatty():
+            raise ApplyError(
+                "refusing to apply without confirmation: no terminal to ask on",
+                hint="review the plan, then pass --auto-approve (or apply a saved plan file)",
+            )
+        if not typer.confirm(f"Apply these {len(chosen.changes)} changes?", default=False):
+            err.print("Nothing applied.")
+            return EXIT_ERROR
+    report = await _run_apply(target, chosen, journal)
+    if not report.ok:
+        raise ApplyError(
+            f"{report.count('failed')} failed, {report.count('skipped')} skipped, "
+            f"{report.count('applied')} applied",
+            hint="fix what failed and run apply again: applied changes will not repeat",
+        )
+    if verify:
+        await _verify(target, loaded, settings)
+    return EXIT_OK
+
+
+async def _run_apply(target: Target, chosen: Plan, journal: Path | None) -> ApplyReport:
+    err = _stderr()
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+
+    def interrupted() -> None:
+        err.print("Interrupted: finishing the writes in flight, starting no new ones …")
+        stop.set()
+
+    loop.add_signal_handler(signal.SIGINT, interrupted)
+    journal_file = journal.open("a", encoding="utf-8") if journal is not None else None
+    total = len(chosen.changes)
+    done = 0
+
+    def on_result(result: ChangeResult) -> None:
+        nonlocal done
+        done += 1
+        line = f"[{done}/{total}] {result.outcome:<7} {describe_change(result.change)}"
+        if result.detail:
+            line += f": {result.detail}"
+        err.print(escape(line))
+        if journal_file is not None:
+            journal_file.write(json.dumps(_journal_entry(result)) + "\n")
+            journal_file.flush()
+
+    started = time.monotonic()
+    try:
+        async with open_client(target, os.environ) as client:
+            report = await apply_plan(
+                chosen, client, concurrency=target.concurrency, on_result=on_result, stop=stop
+            )
+            stats = client.stats
+    finally:
+        loop.remove_signal_handler(signal.SIGINT)
+        if journal_file is not None:
+            journal_file.close()
+    err.print(
+        f"Applied {report.count('applied')}, failed {report.count('failed')}, skipped "
+        f"{report.count('skipped')} in {time.monotonic() - started:.1f}s "
+        f"({stats.requests} requests, {stats.retries} retries, {stats.throttled} throttled)."
+    )
+    if stop.is_set():
+        raise ApplyError("interrupted; run apply again to finish")
+    return report
+
+
+def _journal_entry(result: ChangeResult) -> dict[str, object]:
+    return {
+        "at": datetime.now(UTC).isoformat(timespec="milliseconds"),
+        "action": result.change.action,
+        "name": result.change.name,
+        "id": result.id,
+        "outcome": result.outcome,
+        "detail": result.detail,
+        "fields": sorted(f.field for f in result.change.fields),
+        "seconds": round(result.seconds, 3),
+    }
+
+
+async def _verify(target: Target, loaded: list[LoadedSpec], settings: ReconcilerConfig) -> None:
+    live = await _read_live(target)
+    again = build_plan(loaded, live, settings)
+    if not again.is_empty:
+        left = ", ".join(describe_change(c) for c in again.changes[:10])
+        raise ApplyError(
+            f"the account did not converge: a new plan still has {len(again.changes)} "
+            f"changes: {left}",
+            hint="run `reconciler plan` to see them; another writer may be changing the account",
+        )
+    _stderr().print("Verified: a fresh plan is empty.")
+
+
 def render_error(error: ReconcilerError) -> list[str]:
     """The lines a person reads for an error: what, where, and what to do next."""
     lines = [f"error: {error.message}"]
@@ -134,6 +514,9 @@ def _reported_errors(codes: list[int]) -> Iterator[None]:
     except KeyboardInterrupt:
         err.print("interrupted")
         codes.append(130)
+
+
+app.add_typer(sandbox_app, name="sandbox", help="Run the local TrackDrive-compatible sandbox.")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -18,7 +18,14 @@ from reconciler.live import LiveSchedule
 from reconciler.policy import check_policy
 from reconciler.spec import LoadedSpec, ReconcilerConfig
 
-__all__ = ["Plan", "Summary", "UnmanagedSchedule", "build_plan", "specs_digest"]
+__all__ = [
+    "Plan",
+    "Summary",
+    "UnmanagedSchedule",
+    "build_plan",
+    "specs_digest",
+    "stale_schedules",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,3 +126,25 @@ def specs_digest(specs: Sequence[LoadedSpec]) -> str:
         key=lambda d: json.dumps(d, sort_keys=True),
     )
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+def stale_schedules(plan: Plan, live: Iterable[LiveSchedule]) -> list[str]:
+    """Schedules the plan touches that changed on the account since it was computed.
+
+    An update or delete is stale when its record's managed fields changed or it is gone;
+    a create is stale when a schedule of that name has appeared meanwhile.
+    """
+    current = {record.id: record for record in live}
+    names = {record.name for record in current.values()}
+    stale: list[str] = []
+    for change in plan.changes:
+        if change.id is None:
+            if change.name in names:
+                stale.append(f'"{change.name}" (created on the account meanwhile)')
+            continue
+        record = current.get(change.id)
+        if record is None:
+            stale.append(f'"{change.name}" (id {change.id}, deleted meanwhile)')
+        elif record.fingerprint() != plan.fingerprints.get(change.id):
+            stale.append(f'"{change.name}" (id {change.id})')
+    return stale

@@ -1,0 +1,58 @@
+"""Which API a command talks to: a TrackDrive account, or the local sandbox in-process.
+
+``--sandbox`` runs the sandbox app inside this process (no port, no server) over a state file,
+``.reconciler/sandbox.sqlite3`` by default, so ``plan`` then ``apply`` then ``plan`` see the
+same practice account.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from reconciler.sandbox import SandboxConfig, create_app
+from reconciler.trackdrive import Account, TrackDriveClient, build_http_client, resolve_account
+
+__all__ = ["DEFAULT_SANDBOX_DB", "Target", "open_client"]
+
+DEFAULT_SANDBOX_DB = Path(".reconciler/sandbox.sqlite3")
+_SANDBOX_URL = "http://sandbox.invalid"
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """What the user chose on the command line."""
+
+    api_url: str | None = None
+    subdomain: str | None = None
+    sandbox: bool = False
+    sandbox_db: Path = DEFAULT_SANDBOX_DB
+    concurrency: int = 8
+    max_rps: float | None = None
+    timeout: float = 30.0
+
+    def describe(self, env: Mapping[str, str]) -> str:
+        """Where the command is pointed, for the first line of its output (no secrets)."""
+        if self.sandbox:
+            return f"local sandbox ({self.sandbox_db})"
+        return resolve_account(api_url=self.api_url, subdomain=self.subdomain, env=env).base_url
+
+
+@asynccontextmanager
+async def open_client(target: Target, env: Mapping[str, str]) -> AsyncIterator[TrackDriveClient]:
+    """A ready client for ``target``; closes its connections on exit."""
+    if target.sandbox:
+        target.sandbox_db.parent.mkdir(parents=True, exist_ok=True)
+        config = SandboxConfig(db_path=str(target.sandbox_db))
+        account = Account(_SANDBOX_URL, config.public_key, config.private_key)
+        transport: httpx.AsyncBaseTransport | None = httpx.ASGITransport(app=create_app(config))
+    else:
+        account = resolve_account(api_url=target.api_url, subdomain=target.subdomain, env=env)
+        transport = None
+    http = build_http_client(account, timeout=target.timeout, transport=transport)
+    async with http:
+        yield TrackDriveClient(http, concurrency=target.concurrency, max_rps=target.max_rps)

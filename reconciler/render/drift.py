@@ -1,0 +1,149 @@
+"""Drift reports as text (one line when clean), Markdown (an issue body) and JSON."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from typing import Any, Literal, assert_never
+
+from reconciler.drift import DriftItem, DriftReport
+from reconciler.normalize import FieldValue, display
+
+__all__ = ["DRIFT_FORMAT_VERSION", "DRIFT_MARKER", "drift_to_data", "render_drift"]
+
+DRIFT_FORMAT_VERSION = 1
+DRIFT_MARKER = "<!-- trackdrive-reconciler:drift -->"
+_AUDIT_LABELS = (
+    ("user_updated_at", "edited"),
+    ("updated_at", "updated"),
+    ("paused_at", "paused at"),
+    ("paused_by_user_id", "paused by user"),
+)
+
+
+def render_drift(report: DriftReport, fmt: Literal["text", "markdown", "json"]) -> str:
+    """The report in the chosen format."""
+    match fmt:
+        case "text":
+            return _text(report)
+        case "markdown":
+            return _markdown(report)
+        case "json":
+            return json.dumps(drift_to_data(report), indent=2, ensure_ascii=False) + "\n"
+        case _:
+            assert_never(fmt)
+
+
+def _summary(report: DriftReport) -> str:
+    c = report.counts()
+    return (
+        f"{c['changed']} changed, {c['missing']} missing, {c['unwanted']} present despite "
+        f"ensure: absent, {c['unmanaged']} unmanaged ({c['in_sync']} in sync, "
+        f"{c['ignored']} ignored)"
+    )
+
+
+def _audit_text(audit: Mapping[str, str] | None) -> str:
+    if not audit:
+        return ""
+    parts = [f"{label} {audit[key]}" for key, label in _AUDIT_LABELS if key in audit]
+    return "; ".join(parts)
+
+
+def _text(report: DriftReport) -> str:
+    if report.is_clean:
+        return f"No drift: the account matches the specs ({report.in_sync} in sync).\n"
+    lines = [f"Drift: {_summary(report)}.", ""]
+    for item in report.changed:
+        stamp = _audit_text(item.audit)
+        lines.append(f'~ changed "{item.name}" (id {item.id})' + (f"  [{stamp}]" if stamp else ""))
+        lines.extend(
+            f"    {f.field}: spec {display(f.after)}, live {display(f.before)}" for f in item.fields
+        )
+    lines.extend(
+        f'+ missing "{i.name}"' + (f"  [{i.source}]" if i.source else "") for i in report.missing
+    )
+    lines.extend(f'- unwanted "{i.name}" (id {i.id}): spec says absent' for i in report.unwanted)
+    lines.extend(f'? unmanaged "{i.name}" (id {i.id})' for i in report.unmanaged)
+    return "\n".join(lines) + "\n"
+
+
+def _markdown(report: DriftReport) -> str:
+    lines = [DRIFT_MARKER, f"### TrackDrive drift: {_summary(report)}", ""]
+    if report.is_clean:
+        lines.append("No drift: the account matches the specs.")
+        return "\n".join(lines) + "\n"
+    if report.changed:
+        lines += [
+            "#### Changed on the account",
+            "",
+            "| schedule | field | spec | live | when / who |",
+        ]
+        lines.append("|---|---|---|---|---|")
+        for item in report.changed:
+            stamp = _cell(_audit_text(item.audit))
+            for f in item.fields:
+                lines.append(
+                    f"| {_cell(item.name)} (id {item.id}) | `{f.field}` | {_cell(display(f.after))}"
+                    f" | {_cell(display(f.before))} | {stamp} |"
+                )
+        lines.append("")
+    lines += _list("Missing (in specs, not live)", report.missing)
+    lines += _list("Present despite `ensure: absent`", report.unwanted)
+    lines += _list("Unmanaged (live, in no spec)", report.unmanaged)
+    lines.append(
+        "_Fix by applying the specs (`reconciler apply`), or accept the live values into git "
+        "with `reconciler import --adopt`._"
+    )
+    return "\n".join(lines) + "\n"
+
+
+def _list(title: str, items: Sequence[DriftItem]) -> list[str]:
+    if not items:
+        return []
+    rows = [
+        f"- {_cell(i.name)}"
+        + (f" (id {i.id})" if i.id is not None else "")
+        + (f" — {i.source}" if i.source else "")
+        for i in items
+    ]
+    body = "\n".join(rows)
+    if len(rows) > 10:
+        body = f"<details><summary>show {len(rows)}</summary>\n\n{body}\n\n</details>"
+    return [f"#### {title} ({len(items)})", "", body, ""]
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _json_value(value: FieldValue) -> Any:
+    return str(value) if isinstance(value, Decimal) else value
+
+
+def drift_to_data(report: DriftReport) -> dict[str, Any]:
+    """The report as versioned JSON-able data."""
+
+    def item(i: DriftItem) -> dict[str, Any]:
+        data: dict[str, Any] = {"name": i.name, "id": i.id}
+        if i.fields:
+            data["fields"] = {
+                f.field: {"spec": _json_value(f.after), "live": _json_value(f.before)}
+                for f in i.fields
+            }
+        if i.audit:
+            data["audit"] = dict(i.audit)
+        if i.source is not None:
+            data["source"] = str(i.source)
+        return data
+
+    return {
+        "format_version": DRIFT_FORMAT_VERSION,
+        "kind": "drift",
+        "summary": report.counts(),
+        "changed": [item(i) for i in report.changed],
+        "missing": [item(i) for i in report.missing],
+        "unwanted": [item(i) for i in report.unwanted],
+        "unmanaged": [item(i) for i in report.unmanaged],
+    }

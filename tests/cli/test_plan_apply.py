@@ -1,0 +1,212 @@
+"""plan → apply → plan through the command line, against a real sandbox over HTTP."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from reconciler.cli import main
+from tests.support.sandbox_server import RunningSandbox
+
+
+def _schedules(sandbox: RunningSandbox) -> list[dict[str, Any]]:
+    with sandbox.client() as http:
+        response = http.get("/api/v1/schedules", params={"per_page": 100})
+        response.raise_for_status()
+        records: list[dict[str, Any]] = response.json()["schedules"]
+        return records
+
+
+def _ui_edit(sandbox: RunningSandbox, schedule_id: int, **fields: Any) -> None:
+    with sandbox.client() as http:
+        http.put(f"/api/v1/schedules/{schedule_id}", json=fields).raise_for_status()
+
+
+def test_plan_apply_plan_converges(
+    account: RunningSandbox, specs_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Applying the examples to an empty account leaves a plan with no changes."""
+    assert main(["plan", "--specs", str(specs_dir), "--detailed-exitcode"]) == 2
+    assert "5 to create" in capsys.readouterr().out
+    assert main(["apply", "--specs", str(specs_dir), "--auto-approve"]) == 0
+    captured = capsys.readouterr()
+    assert "Verified: a fresh plan is empty." in captured.err
+    assert main(["plan", "--specs", str(specs_dir), "--detailed-exitcode"]) == 0
+    assert "No changes" in capsys.readouterr().out
+    names = sorted(r["name"] for r in _schedules(account))
+    assert names == [
+        "Auto Insurance - Inbound",
+        "Medicare - Overflow",
+        "Solar - East",
+        "Solar - Texas Weekend",
+        "Solar - West",
+    ]
+
+
+def test_create_sets_put_only_fields(account: RunningSandbox, specs_dir: Path) -> None:
+    """A create also sets sortable_order and lead_duplicate_timeframe (the PUT-only fields)."""
+    assert main(["apply", "--specs", str(specs_dir), "--auto-approve"]) == 0
+    east = next(r for r in _schedules(account) if r["name"] == "Solar - East")
+    assert float(east["sortable_order"]) == 10
+    assert east["lead_duplicate_timeframe"] == 2592000
+
+
+def test_apply_without_tty_needs_auto_approve(
+    account: RunningSandbox, specs_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With no terminal to ask on, apply refuses without --auto-approve and writes nothing."""
+    assert main(["apply", "--specs", str(specs_dir)]) == 1
+    assert "--auto-approve" in capsys.readouterr().err
+    assert _schedules(account) == []
+
+
+def test_saved_plan_refused_after_ui_edit(
+    account: RunningSandbox,
+    specs_dir: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A UI edit between plan and apply makes apply refuse the saved plan, naming the schedule."""
+    assert main(["apply", "--specs", str(specs_dir), "--auto-approve"]) == 0
+    east = next(r for r in _schedules(account) if r["name"] == "Solar - East")
+    solar = specs_dir / "solar.yaml"
+    solar.write_text(solar.read_text().replace("sortable_order: 10\n", "sortable_order: 11\n"))
+    plan_file = tmp_path / "plan.json"
+    assert main(["plan", "--specs", str(specs_dir), "--out", str(plan_file)]) == 0
+    _ui_edit(account, east["id"], paused=True)
+    capsys.readouterr()
+    assert main(["apply", str(plan_file), "--specs", str(specs_dir)]) == 1
+    err = capsys.readouterr().err
+    assert "stale plan" in err
+    assert '"Solar - East"' in err
+    after = next(r for r in _schedules(account) if r["id"] == east["id"])
+    assert float(after["sortable_order"]) == 10
+
+
+def test_saved_plan_refused_when_specs_changed(
+    account: RunningSandbox,
+    specs_dir: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A saved plan whose specs changed since is refused before any write."""
+    plan_file = tmp_path / "plan.json"
+    assert main(["plan", "--specs", str(specs_dir), "--out", str(plan_file)]) == 0
+    (specs_dir / "insurance.yaml").unlink()
+    assert main(["apply", str(plan_file), "--specs", str(specs_dir)]) == 1
+    assert "other specs" in capsys.readouterr().err
+    assert _schedules(account) == []
+
+
+def test_saved_plan_applies_exactly(
+    account: RunningSandbox, specs_dir: Path, tmp_path: Path
+) -> None:
+    """A saved plan applies without asking and the JSON file is the documented format."""
+    plan_file = tmp_path / "plan.json"
+    assert main(["plan", "--specs", str(specs_dir), "--out", str(plan_file)]) == 0
+    data = json.loads(plan_file.read_text())
+    assert data["format_version"] == 1
+    assert data["summary"]["create"] == 5
+    assert main(["apply", str(plan_file), "--specs", str(specs_dir)]) == 0
+    assert len(_schedules(account)) == 5
+
+
+def test_delete_threshold_needs_force(
+    account: RunningSandbox,
+    specs_dir: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """More deletes than safety.max_deletes refuse the apply, naming --force; --force applies."""
+    assert main(["apply", "--specs", str(specs_dir), "--auto-approve"]) == 0
+    config = tmp_path / "reconciler.yaml"
+    config.write_text("prune: true\nsafety:\n  max_deletes: 1\n")
+    (specs_dir / "solar.yaml").unlink()
+    args = ["apply", "--specs", str(specs_dir), "--config", str(config), "--auto-approve"]
+    capsys.readouterr()
+    assert main(args) == 1
+    err = capsys.readouterr().err
+    assert "3 deletes exceed safety.max_deletes (1)" in err
+    assert "--force" in err
+    assert len(_schedules(account)) == 5
+    assert main([*args, "--force"]) == 0
+    assert len(_schedules(account)) == 2
+
+
+def test_missing_credentials_named(
+    specs_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Without keys, plan exits 1 naming the variables to set, with no traceback."""
+    for name in (
+        "TRACKDRIVE_PUBLIC_KEY",
+        "TRACKDRIVE_PRIVATE_KEY",
+        "TRACKDRIVE_SUBDOMAIN",
+        "TRACKDRIVE_API_URL",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    assert main(["plan", "--specs", str(specs_dir)]) == 1
+    err = capsys.readouterr().err
+    assert "TRACKDRIVE_PUBLIC_KEY" in err
+    assert "--subdomain" in err
+    assert "Traceback" not in err
+
+
+def test_wrong_credentials_clear_and_secret_free(
+    account: RunningSandbox,
+    specs_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Wrong keys give one line naming the variables to check, never the key itself."""
+    monkeypatch.setenv("TRACKDRIVE_PRIVATE_KEY", "wrong-secret-value-123")
+    assert main(["plan", "--specs", str(specs_dir)]) == 1
+    captured = capsys.readouterr()
+    assert "TRACKDRIVE_PRIVATE_KEY" in captured.err
+    assert "wrong-secret-value-123" not in captured.err + captured.out
+    assert "Traceback" not in captured.err
+
+
+def test_drift_reports_ui_edit(
+    account: RunningSandbox, specs_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A pause made in the UI shows as drift (exit 2) with the spec and live values."""
+    assert main(["apply", "--specs", str(specs_dir), "--auto-approve"]) == 0
+    assert main(["drift", "--specs", str(specs_dir)]) == 0
+    west = next(r for r in _schedules(account) if r["name"] == "Solar - West")
+    _ui_edit(account, west["id"], paused=True)
+    capsys.readouterr()
+    assert main(["drift", "--specs", str(specs_dir)]) == 2
+    out = capsys.readouterr().out
+    assert 'changed "Solar - West"' in out
+    assert "paused: spec false, live true" in out
+    assert main(["drift", "--specs", str(specs_dir), "--format", "json"]) == 2
+    data = json.loads(capsys.readouterr().out)
+    assert data["summary"]["changed"] == 1
+    assert data["changed"][0]["fields"]["paused"] == {"spec": False, "live": True}
+    assert "paused_at" in data["changed"][0]["audit"]
+
+
+def test_in_process_sandbox_round_trip(
+    specs_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--sandbox plans and applies against a local state file with no server running."""
+    target = ["--sandbox", "--sandbox-db", str(tmp_path / "state.sqlite3")]
+    assert main(["apply", "--specs", str(specs_dir), *target, "--auto-approve"]) == 0
+    assert main(["plan", "--specs", str(specs_dir), *target, "--detailed-exitcode"]) == 0
+    assert "No changes" in capsys.readouterr().out
+
+
+def test_plan_formats_agree(
+    account: RunningSandbox, specs_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Text, Markdown and JSON plans report the same counts."""
+    outputs = {}
+    for fmt in ("text", "markdown", "json"):
+        assert main(["plan", "--specs", str(specs_dir), "--format", fmt]) == 0
+        outputs[fmt] = capsys.readouterr().out
+    assert "5 to create, 0 to update, 0 to delete" in outputs["text"]
+    assert "5 to create, 0 to update, 0 to delete" in outputs["markdown"]
+    assert json.loads(outputs["json"])["summary"]["create"] == 5
