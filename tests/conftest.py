@@ -1,0 +1,66 @@
+"""Shared fixtures."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import ExitStack
+from typing import Any
+
+import pytest
+
+from reconciler.sandbox import SandboxConfig
+from tests.support.sandbox_server import MakeSandbox, RunningSandbox, SandboxPool
+
+
+@pytest.fixture(scope="session")
+def sandbox_pool() -> Iterator[SandboxPool]:
+    """Sandbox servers kept up for the session; each test mounts a fresh app on one."""
+    pool = SandboxPool()
+    yield pool
+    pool.close()
+
+
+@pytest.fixture
+def sandbox(sandbox_pool: SandboxPool) -> Iterator[RunningSandbox]:
+    """A sandbox server with the default config and an empty in-memory account."""
+    with sandbox_pool.sandbox() as running:
+        yield running
+
+
+@pytest.fixture
+def make_sandbox(sandbox_pool: SandboxPool) -> Iterator[MakeSandbox]:
+    """A factory for sandbox servers with a custom config or faults; all stop at teardown."""
+    with ExitStack() as stack:
+
+        def make(config: SandboxConfig | None = None, **overrides: Any) -> RunningSandbox:
+            return stack.enter_context(sandbox_pool.sandbox(config, **overrides))
+
+        yield make
+
+
+# ---- TrackDrive contract suite: `pytest --live` runs tests/live/ against a real account ----
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """``--live``: also run the tests marked ``live`` (they need the TRACKDRIVE_* variables)."""
+    parser.addoption(
+        "--live",
+        action="store_true",
+        default=False,
+        help="run the contract tests against the real TrackDrive account named by "
+        "TRACKDRIVE_SUBDOMAIN or TRACKDRIVE_API_URL, with TRACKDRIVE_PUBLIC_KEY and "
+        "TRACKDRIVE_PRIVATE_KEY (they create and delete one paused throwaway schedule)",
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Skip the tests marked ``live`` unless ``--live`` was given."""
+    if config.getoption("--live"):
+        return
+    skip = pytest.mark.skip(reason="contract test against a real TrackDrive account: pass --live")
+    for item in items:
+        if item.get_closest_marker("live") is not None:
+            item.add_marker(skip)
+
+
+# ---- end of the TrackDrive contract suite block ----

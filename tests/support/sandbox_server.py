@@ -1,0 +1,247 @@
+"""Real sandbox servers for tests: uvicorn in background threads on 127.0.0.1.
+
+``running_sandbox(**overrides)`` starts a server on a free port, waits until it answers, yields a
+``RunningSandbox`` (its ``base_url``, ``config`` and helpers over the sandbox-only routes) and
+stops the server cleanly on exit.
+
+Starting and stopping uvicorn costs ~0.2 s (its shutdown sleeps), so the fixtures use a
+``SandboxPool`` instead: servers that stay up for the session, each serving whichever fresh
+sandbox app (new database, clock, stats and faults) a test mounts on it. A test sees exactly what
+``running_sandbox`` would give it, on a real socket, without the wait.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+import uvicorn
+from starlette.applications import Starlette
+from starlette.types import Receive, Scope, Send
+
+from reconciler.sandbox import SandboxConfig, create_app
+from reconciler.sandbox.faults import quiet_dropped_responses
+
+__all__ = ["POST_FIELDS", "MakeSandbox", "RunningSandbox", "SandboxPool", "running_sandbox"]
+
+#: What ``POST /api/v1/schedules`` accepts; ``seed_schedules`` PUTs every other field.
+POST_FIELDS = ("name", "offer_id", "description", "paused")
+_START_TIMEOUT = 10.0
+
+
+def http_client(base_url: str, **kwargs: Any) -> httpx.Client:
+    """An ``httpx.Client`` for plain HTTP on 127.0.0.1.
+
+    ``verify=False`` only skips building a CA store (~50-100 ms per client): there is no TLS.
+    """
+    kwargs.setdefault("timeout", 10.0)
+    return httpx.Client(base_url=base_url, verify=False, **kwargs)
+
+
+@dataclass
+class RunningSandbox:
+    """A sandbox answering on ``base_url`` (``http://127.0.0.1:PORT``) with ``config``."""
+
+    base_url: str
+    config: SandboxConfig
+    _http: httpx.Client = field(repr=False, compare=False)
+
+    @property
+    def auth(self) -> tuple[str, str]:
+        """The Basic-auth pair the sandbox accepts."""
+        return (self.config.public_key, self.config.private_key)
+
+    def client(self, **kwargs: Any) -> httpx.Client:
+        """A new ``httpx.Client`` on ``base_url`` with the sandbox's credentials (close it)."""
+        kwargs.setdefault("auth", self.auth)
+        return http_client(self.base_url, **kwargs)
+
+    def _control(self, method: str, path: str, **kwargs: Any) -> Any:
+        response = self._http.request(method, path, **kwargs)
+        response.raise_for_status()
+        return response.json()
+
+    def stats(self) -> dict[str, Any]:
+        """``GET /_sandbox/stats``: request counts since the last reset."""
+        stats: dict[str, Any] = self._control("GET", "/_sandbox/stats")
+        return stats
+
+    def set_faults(self, **switches: Any) -> None:
+        """``PUT /_sandbox/faults``: change latency_ms, rate_limit_rps, error_rate, … now."""
+        self._control("PUT", "/_sandbox/faults", json=switches)
+
+    def reset(self, data: bool = False) -> None:
+        """``POST /_sandbox/reset``: zero the stats (and with ``data`` delete every schedule)."""
+        self._control("POST", "/_sandbox/reset", params={"data": "true" if data else "false"})
+
+    def advance_clock(self, seconds: float) -> None:
+        """``POST /_sandbox/clock``: move the sandbox's time forward (e.g. past a guard)."""
+        self._control("POST", "/_sandbox/clock", json={"advance_seconds": seconds})
+
+    def seed_schedules(self, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Create each record through the API (POST, then PUT for the other fields).
+
+        Returns the records as the API shows them afterwards. Needs faults switched off.
+        """
+        created: list[dict[str, Any]] = []
+        with self.client() as client:
+            for record in records:
+                first = {key: value for key, value in record.items() if key in POST_FIELDS}
+                rest = {key: value for key, value in record.items() if key not in POST_FIELDS}
+                response = client.post("/api/v1/schedules", json=first)
+                response.raise_for_status()
+                shown: dict[str, Any] = response.json()["schedule"]
+                if rest:
+                    response = client.put(f"/api/v1/schedules/{shown['id']}", json=rest)
+                    response.raise_for_status()
+                    shown = response.json()["schedule"]
+                created.append(shown)
+        return created
+
+
+class _Slot:
+    """An ASGI app forwarding to whichever sandbox app is mounted (503 while none is)."""
+
+    def __init__(self) -> None:
+        self.app: Starlette | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            while True:
+                message = await receive()
+                if message["type"] == "lifespan.startup":
+                    await send({"type": "lifespan.startup.complete"})
+                else:
+                    await send({"type": "lifespan.shutdown.complete"})
+                    return
+        app = self.app
+        if app is None:
+            await send({"type": "http.response.start", "status": 503, "headers": []})
+            await send({"type": "http.response.body", "body": b"no sandbox mounted"})
+            return
+        await app(scope, receive, send)
+
+
+def _tcp_socket() -> socket.socket:
+    # IPPROTO_TCP explicitly: asyncio only sets TCP_NODELAY on sockets that say they are TCP,
+    # and without it every keep-alive response waits ~40 ms for a delayed ACK.
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    return sock
+
+
+class _Host:
+    """One uvicorn server in a thread on a free 127.0.0.1 port, serving a ``_Slot``."""
+
+    def __init__(self) -> None:
+        self.slot = _Slot()
+        self._socket = _tcp_socket()
+        self.base_url = f"http://127.0.0.1:{self._socket.getsockname()[1]}"
+        self._server = uvicorn.Server(
+            uvicorn.Config(
+                self.slot,
+                ws="none",
+                log_config=None,
+                log_level="warning",
+                access_log=False,
+                lifespan="on",
+            )
+        )
+        quiet_dropped_responses()
+        self._thread = threading.Thread(
+            target=self._server.run, kwargs={"sockets": [self._socket]}, daemon=True
+        )
+
+    def start(self) -> None:
+        self._thread.start()
+        deadline = time.monotonic() + _START_TIMEOUT
+        while not self._server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("the sandbox server did not start")
+            time.sleep(0.002)
+
+    def stop(self) -> None:
+        self._server.should_exit = True
+        self._thread.join(timeout=_START_TIMEOUT)
+        self._socket.close()
+
+    @contextmanager
+    def mounted(self, config: SandboxConfig) -> Iterator[RunningSandbox]:
+        """Serve a fresh sandbox app with ``config`` while inside; close its database after."""
+        app = create_app(config)
+        self.slot.app = app
+        try:
+            with http_client(self.base_url) as control:
+                control.get("/_sandbox/stats").raise_for_status()  # it answers
+                yield RunningSandbox(base_url=self.base_url, config=config, _http=control)
+        finally:
+            self.slot.app = None
+            app.state.sandbox.close()
+
+
+@contextmanager
+def running_sandbox(
+    config: SandboxConfig | None = None, **overrides: Any
+) -> Iterator[RunningSandbox]:
+    """Serve a sandbox (``config`` with ``overrides``) on a free 127.0.0.1 port while inside."""
+    config = dataclasses.replace(config or SandboxConfig(), **overrides)
+    host = _Host()
+    host.start()
+    try:
+        with host.mounted(config) as running:
+            yield running
+    finally:
+        host.stop()
+
+
+class SandboxPool:
+    """Servers kept up between tests; ``sandbox()`` mounts a fresh app on an idle one."""
+
+    def __init__(self) -> None:
+        self._idle: list[_Host] = []
+        self._all: list[_Host] = []
+        self._lock = threading.Lock()
+
+    def _take(self) -> _Host:
+        with self._lock:
+            if self._idle:
+                return self._idle.pop()
+        host = _Host()
+        host.start()
+        with self._lock:
+            self._all.append(host)
+        return host
+
+    @contextmanager
+    def sandbox(
+        self, config: SandboxConfig | None = None, **overrides: Any
+    ) -> Iterator[RunningSandbox]:
+        """Like ``running_sandbox``, on a pooled server."""
+        config = dataclasses.replace(config or SandboxConfig(), **overrides)
+        host = self._take()
+        try:
+            with host.mounted(config) as running:
+                yield running
+        finally:
+            with self._lock:
+                self._idle.append(host)
+
+    def close(self) -> None:
+        """Stop every server."""
+        with ExitStack() as stack:
+            for host in self._all:
+                stack.callback(host.stop)
+        self._all.clear()
+        self._idle.clear()
+
+
+#: The ``make_sandbox`` fixture: ``make_sandbox(config=None, **overrides) -> RunningSandbox``.
+MakeSandbox = Callable[..., RunningSandbox]
