@@ -1,0 +1,432 @@
+"""One request to TrackDrive: through the gate, sent, read, retried, and mapped to the error tree.
+
+Implementation detail of the client. Every attempt that does not give a usable answer becomes an
+``AttemptFailed``; ``AttemptFailed.to_api_error`` is the one place where statuses and transport
+failures become the ``ApiError`` subclasses of ``reconciler.errors``. Idempotent requests (GET,
+PUT, DELETE) are retried with stamina; a POST is sent once per call to ``send_once`` and its
+caller decides, knowing whether the outcome is unknown, what to do next.
+
+Nothing here logs or raises a header: errors and logs carry the method and the path only.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import math
+import random
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any, Final, TypeVar
+
+import httpx
+import stamina
+
+from reconciler.errors import (
+    ApiError,
+    ApiValidationError,
+    AuthError,
+    NotFoundError,
+    RateLimitedError,
+    ServerError,
+    TransportError,
+    UnexpectedResponseError,
+)
+from reconciler.trackdrive import assumptions
+from reconciler.trackdrive.account import ENV_PRIVATE_KEY, ENV_PUBLIC_KEY
+from reconciler.trackdrive.limiter import Limiter
+from reconciler.trackdrive.wire import WireError, decode_json, envelope_status, field_errors
+
+__all__ = ["AttemptFailed", "Backoff", "ClientStats", "Exchange"]
+
+T = TypeVar("T")
+
+logger = logging.getLogger("reconciler.trackdrive")
+
+# Failures where the request certainly never reached the server: safe to send again, even a POST.
+_NOT_SENT: Final = (
+    httpx.ConnectError,
+    httpx.ConnectTimeout,
+    httpx.PoolTimeout,
+    httpx.UnsupportedProtocol,
+    httpx.LocalProtocolError,
+)
+# Failures worth another attempt: the network or the server may do better next time.
+_TRANSIENT: Final = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
+
+_CHECK_KEYS: Final = f"check {ENV_PUBLIC_KEY} / {ENV_PRIVATE_KEY} and the account URL"
+
+
+@dataclass(frozen=True, slots=True)
+class Backoff:
+    """How long to wait before a retry: exponential with jitter, capped; Retry-After, capped."""
+
+    initial: float = 0.5
+    maximum: float = 10.0
+    jitter: float = 0.5
+    retry_after_cap: float = 30.0
+
+    def delay(self, retry_number: int, retry_after: float | None) -> float:
+        """Seconds to wait before retry ``retry_number`` (1-based); zero in stamina's test mode."""
+        if stamina.is_testing():
+            return 0.0
+        if retry_after is not None:
+            return min(retry_after, self.retry_after_cap)
+        exponential = self.initial * 2.0 ** (retry_number - 1)
+        return min(self.maximum, exponential + random.uniform(0, self.jitter))  # noqa: S311
+
+
+@dataclass(frozen=True, slots=True)
+class ClientStats:
+    """Counts for a run summary.
+
+    ``wait_s`` sums, over requests, the time held by the rate limit, by Retry-After pauses and
+    by backoff before retries (not the queueing for a concurrency slot).
+    """
+
+    requests: int = 0
+    retries: int = 0
+    throttled: int = 0
+    wait_s: float = 0.0
+    by_method: Mapping[str, int] = field(default_factory=dict)
+
+
+class AttemptFailed(Exception):  # noqa: N818 - an outcome, not a bug: "the attempt failed"
+    """One attempt that gave no usable answer: a status, an unreadable body, or no answer."""
+
+    def __init__(
+        self,
+        method: str,
+        path: str,
+        *,
+        status: int | None = None,
+        body: Any = None,
+        cause: httpx.HTTPError | None = None,
+        reason: str | None = None,
+        retry_after: float | None = None,
+        account_url: str = "",
+    ) -> None:
+        self.method = method
+        self.account_url = account_url
+        self.path = path
+        self.status = status
+        self.body = body
+        self.cause = cause
+        self.reason = reason
+        self.retry_after = retry_after
+        super().__init__(f"{method} {path}: {self._describe()}")
+
+    @property
+    def retryable(self) -> bool:
+        """Whether an idempotent request may be sent again after this failure."""
+        if self.cause is not None:
+            return isinstance(self.cause, _TRANSIENT)
+        return self.reason is None and self.status in assumptions.RETRYABLE_STATUSES
+
+    @property
+    def outcome_unknown(self) -> bool:
+        """Whether the server may have acted on the request (a POST may have created a record)."""
+        if self.cause is not None:
+            return not isinstance(self.cause, _NOT_SENT)
+        if self.status is None:
+            return True
+        if self.status == 429:
+            return not assumptions.RATE_LIMITED_POST_NOT_COMMITTED
+        # A 2xx whose body cannot be read did act; a 5xx may have acted before failing.
+        return self.status >= 500 or 200 <= self.status < 300
+
+    def to_api_error(self) -> ApiError:
+        """The error the rest of the reconciler sees: the one mapping of failures to errors."""
+        where: dict[str, Any] = {"method": self.method, "path": self.path}
+        status = self.status
+        if self.cause is not None:
+            if isinstance(self.cause, httpx.DecodingError):
+                return UnexpectedResponseError("the answer could not be decoded", **where)
+            return TransportError(
+                f"no answer from TrackDrive ({self._describe()})",
+                **where,
+                hint="check the network and the account URL (--subdomain / --api-url)",
+            )
+        messages = field_errors(self.body)
+        if self.reason is not None or status is None:
+            return UnexpectedResponseError(
+                self.reason or "no usable answer",
+                **where,
+                status=status,
+                hint="check the account URL (--subdomain / --api-url)",
+            )
+        if status in assumptions.AUTH_STATUSES and not _names_a_parameter(messages):
+            refused = (
+                "TrackDrive refused the credentials"
+                if status == 401
+                else "TrackDrive refused the request (permission or IP allow-list)"
+            )
+            account = f" {self.account_url}" if self.account_url else ""
+            return AuthError(
+                f"{_with_messages(refused, messages)}: {_CHECK_KEYS}{account}",
+                **where,
+                status=status,
+                hint="choose the account with --subdomain or --api-url",
+            )
+        if status == assumptions.NOT_FOUND_STATUS:
+            return NotFoundError(_with_messages("not found", messages), **where, status=status)
+        if status == 429:
+            return RateLimitedError(**where, retry_after=self.retry_after)
+        if status >= 500:
+            return ServerError(
+                _with_messages("TrackDrive failed", messages),
+                **where,
+                status=status,
+                hint="try again later",
+            )
+        if 400 <= status < 500:
+            return ApiValidationError(
+                messages or {"base": [f"refused ({status})"]}, **where, status=status
+            )
+        return UnexpectedResponseError(
+            f"unexpected status {status}",
+            **where,
+            status=status,
+            hint="a redirect usually means a wrong account URL (--subdomain / --api-url)",
+        )
+
+    def _describe(self) -> str:
+        if self.cause is not None:
+            detail = str(self.cause).strip()
+            name = type(self.cause).__name__
+            return f"{name}: {detail}" if detail else name
+        if self.reason is not None:
+            return f"status {self.status}: {self.reason}"
+        return f"status {self.status}"
+
+
+@dataclass(slots=True)
+class _History:
+    """What earlier attempts of one request showed, for the caller's decisions."""
+
+    outcome_unknown: bool = False
+    failed_at: float | None = None
+
+
+class Exchange:
+    """Sends requests through a shared limiter, retries idempotent ones, keeps the counts."""
+
+    def __init__(
+        self,
+        http: httpx.AsyncClient,
+        *,
+        limiter: Limiter,
+        attempts: int,
+        backoff: Backoff,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        if attempts < 1:
+            raise ValueError(f"retry_attempts must be at least 1, got {attempts}")
+        self._http = http
+        # Scheme, host and port only (httpx's netloc never holds user info), for messages.
+        base = http.base_url
+        self.account_url = f"{base.scheme}://{base.netloc.decode('ascii')}" if base.host else ""
+        self._limiter = limiter
+        self.attempts = attempts
+        self.backoff = backoff
+        self._clock = clock
+        self._requests = 0
+        self._retries = 0
+        self._throttled = 0
+        self._backoff_s = 0.0
+        self._by_method: dict[str, int] = {}
+
+    def stats(self) -> ClientStats:
+        """A snapshot of the counts so far."""
+        return ClientStats(
+            requests=self._requests,
+            retries=self._retries,
+            throttled=self._throttled,
+            wait_s=self._backoff_s + self._limiter.waited_s,
+            by_method=dict(self._by_method),
+        )
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        read: Callable[[Any], T],
+        params: Mapping[str, str | int] | None = None,
+        json: Mapping[str, Any] | None = None,
+    ) -> T:
+        """An idempotent request, retried; ``read`` turns the body into the result."""
+        try:
+            return await self._retrying(method, path, read, params, json, _History())
+        except AttemptFailed as failed:
+            raise failed.to_api_error() from None
+
+    async def delete(self, path: str, *, read: Callable[[Any], object]) -> None:
+        """A DELETE, retried; a 404 after an attempt of unknown outcome means it is done."""
+        history = _History()
+        try:
+            await self._retrying("DELETE", path, read, None, None, history)
+        except AttemptFailed as failed:
+            if failed.status == assumptions.NOT_FOUND_STATUS and history.outcome_unknown:
+                logger.debug("DELETE %s: already gone after an unanswered attempt", path)
+                return
+            raise failed.to_api_error() from None
+
+    async def send_once(
+        self,
+        method: str,
+        path: str,
+        *,
+        read: Callable[[Any], T],
+        params: Mapping[str, str | int] | None = None,
+        json: Mapping[str, Any] | None = None,
+        attempt: int = 1,
+    ) -> T:
+        """One attempt, never retried here; raises AttemptFailed for the caller to judge.
+
+        Errors carry ``path`` without the query; the debug log shows the query too.
+        """
+        if attempt > 1:
+            self._retries += 1
+        target = f"{path}?{httpx.QueryParams(dict(params))}" if params else path
+        async with self._limiter.slot():
+            self._requests += 1
+            self._by_method[method] = self._by_method.get(method, 0) + 1
+            started = self._clock()
+            try:
+                response = await self._http.request(method, target, json=json)
+            except httpx.HTTPError as exc:
+                logger.debug(
+                    "%s %s -> %s (attempt %d)", method, target, type(exc).__name__, attempt
+                )
+                raise AttemptFailed(method, path, cause=exc, account_url=self.account_url) from None
+        logger.debug(
+            "%s %s -> %d (attempt %d, %.0f ms)",
+            method,
+            target,
+            response.status_code,
+            attempt,
+            (self._clock() - started) * 1000,
+        )
+        return self._read(method, path, response, read)
+
+    async def wait_before_retry(self, failed: AttemptFailed, retry_number: int) -> None:
+        """Back off before sending again outside stamina (the POST path), counting the wait."""
+        delay = self.backoff.delay(retry_number, failed.retry_after)
+        if failed.retry_after is not None:
+            self._limiter.pause(delay)
+        started = self._clock()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        self._backoff_s += self._clock() - started
+
+    async def _retrying(
+        self,
+        method: str,
+        path: str,
+        read: Callable[[Any], T],
+        params: Mapping[str, str | int] | None,
+        json: Mapping[str, Any] | None,
+        history: _History,
+    ) -> T:
+        backoff = self.backoff
+        async for attempt in stamina.retry_context(
+            on=self._retry_hook,
+            attempts=self.attempts,
+            timeout=None,  # the attempts and the capped waits bound the time already
+            wait_initial=backoff.initial,
+            wait_max=backoff.maximum,
+            wait_jitter=backoff.jitter,
+        ):
+            with attempt:
+                if history.failed_at is not None:
+                    self._backoff_s += self._clock() - history.failed_at
+                try:
+                    return await self.send_once(
+                        method, path, read=read, params=params, json=json, attempt=attempt.num
+                    )
+                except AttemptFailed as failed:
+                    history.outcome_unknown |= failed.outcome_unknown
+                    history.failed_at = self._clock()
+                    raise
+        raise AssertionError("unreachable: stamina either returns or re-raises")
+
+    def _retry_hook(self, exc: Exception) -> bool | float:
+        """stamina's question "retry this?": yes for transient failures, after Retry-After."""
+        if not isinstance(exc, AttemptFailed) or not exc.retryable:
+            return False
+        if exc.retry_after is None:
+            return True  # stamina's exponential backoff with jitter
+        delay = self.backoff.delay(1, exc.retry_after)
+        # The server said how long it needs: hold every request of the run, not only this one.
+        self._limiter.pause(delay)
+        return delay
+
+    def _read(
+        self, method: str, path: str, response: httpx.Response, read: Callable[[Any], T]
+    ) -> T:
+        status = response.status_code
+        if status == 429:
+            self._throttled += 1
+        body: Any = None
+        reason: str | None = None
+        if response.content:
+            try:
+                body = decode_json(response.content)
+            except WireError as exc:
+                reason = str(exc)
+        if not 200 <= status < 300:
+            raise AttemptFailed(
+                method,
+                path,
+                status=status,
+                body=body,
+                account_url=self.account_url,
+                retry_after=_retry_after(response.headers.get("Retry-After")),
+            )
+        inner_status = envelope_status(body)
+        if inner_status is not None and inner_status >= 400:
+            raise AttemptFailed(
+                method, path, status=inner_status, body=body, account_url=self.account_url
+            )
+        if reason is not None:
+            raise AttemptFailed(method, path, status=status, reason=reason)
+        try:
+            return read(body)
+        except WireError as exc:
+            raise AttemptFailed(method, path, status=status, reason=str(exc)) from None
+
+
+def _names_a_parameter(messages: Mapping[str, list[str]]) -> bool:
+    """Whether errors point at a request parameter (a refusal of a value, not of the keys)."""
+    return any(key not in assumptions.GENERAL_ERROR_KEYS for key in messages)
+
+
+def _with_messages(summary: str, messages: Mapping[str, list[str]]) -> str:
+    if not messages:
+        return summary
+    detail = "; ".join(f"{k}: {', '.join(v)}" for k, v in messages.items())
+    return f"{summary} ({detail})"
+
+
+def _retry_after(value: str | None) -> float | None:
+    """Seconds from a Retry-After header: a number of seconds or an HTTP date."""
+    if value is None or not value.strip():
+        return None
+    text = value.strip()
+    try:
+        seconds = float(text)
+    except ValueError:
+        try:
+            when = parsedate_to_datetime(text)
+        except (TypeError, ValueError):
+            return None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        seconds = (when - datetime.now(UTC)).total_seconds()
+    if not math.isfinite(seconds):
+        return None
+    return max(0.0, seconds)

@@ -1,0 +1,143 @@
+"""resolve_account and build_http_client: pure, no server, no network."""
+
+from __future__ import annotations
+
+import pytest
+
+from reconciler.errors import CredentialsError
+from reconciler.trackdrive import USER_AGENT, Account, build_http_client, resolve_account
+
+KEYS = {"TRACKDRIVE_PUBLIC_KEY": "pub-123", "TRACKDRIVE_PRIVATE_KEY": "priv-456"}
+
+
+def test_subdomain_flag_builds_the_trackdrive_url() -> None:
+    """--subdomain S resolves to https://S.trackdrive.com with the keys from env."""
+    account = resolve_account(api_url=None, subdomain="Acme", env=KEYS)
+    assert account == Account("https://acme.trackdrive.com", "pub-123", "priv-456")
+
+
+def test_api_url_flag_beats_the_environment() -> None:
+    """An explicit --api-url wins over TRACKDRIVE_API_URL and TRACKDRIVE_SUBDOMAIN."""
+    env = {**KEYS, "TRACKDRIVE_API_URL": "https://env.example", "TRACKDRIVE_SUBDOMAIN": "envsub"}
+    account = resolve_account(api_url="http://127.0.0.1:8787/", subdomain=None, env=env)
+    assert account.base_url == "http://127.0.0.1:8787"
+
+
+def test_subdomain_flag_beats_the_environment_url() -> None:
+    """An explicit --subdomain wins over TRACKDRIVE_API_URL."""
+    env = {**KEYS, "TRACKDRIVE_API_URL": "https://env.example"}
+    account = resolve_account(api_url=None, subdomain="flagged", env=env)
+    assert account.base_url == "https://flagged.trackdrive.com"
+
+
+def test_environment_subdomain_is_used_without_flags() -> None:
+    """TRACKDRIVE_SUBDOMAIN alone chooses the account."""
+    env = {**KEYS, "TRACKDRIVE_SUBDOMAIN": "fromenv"}
+    account = resolve_account(api_url=None, subdomain=None, env=env)
+    assert account.base_url == "https://fromenv.trackdrive.com"
+
+
+def test_environment_url_is_used_without_flags() -> None:
+    """TRACKDRIVE_API_URL alone chooses the account, without a trailing /api/v1."""
+    env = {**KEYS, "TRACKDRIVE_API_URL": "https://acme.trackdrive.com/api/v1/"}
+    account = resolve_account(api_url=None, subdomain=None, env=env)
+    assert account.base_url == "https://acme.trackdrive.com"
+
+
+def test_url_and_subdomain_naming_different_accounts_are_refused() -> None:
+    """Two flags naming different accounts is an error that names both flags."""
+    with pytest.raises(CredentialsError, match=r"--api-url .* and --subdomain .* different"):
+        resolve_account(api_url="https://a.trackdrive.com", subdomain="b", env=KEYS)
+
+
+def test_url_and_subdomain_naming_the_same_account_are_accepted() -> None:
+    """A URL and a subdomain that agree resolve to that account."""
+    account = resolve_account(api_url="https://a.trackdrive.com", subdomain="a", env=KEYS)
+    assert account.base_url == "https://a.trackdrive.com"
+
+
+def test_no_account_names_every_way_to_choose_one() -> None:
+    """Without any account the error names both flags and both variables."""
+    with pytest.raises(CredentialsError) as caught:
+        resolve_account(api_url=None, subdomain=None, env=KEYS)
+    message = str(caught.value)
+    for word in ("--subdomain", "--api-url", "TRACKDRIVE_SUBDOMAIN", "TRACKDRIVE_API_URL"):
+        assert word in message
+
+
+def test_missing_keys_name_the_variables() -> None:
+    """Missing keys are reported by variable name, both at once."""
+    with pytest.raises(CredentialsError) as caught:
+        resolve_account(api_url=None, subdomain="acme", env={})
+    assert "TRACKDRIVE_PUBLIC_KEY and TRACKDRIVE_PRIVATE_KEY" in str(caught.value)
+
+
+def test_blank_key_counts_as_missing() -> None:
+    """A key set to whitespace is missing; the other key is not reported."""
+    env = {"TRACKDRIVE_PUBLIC_KEY": "pub", "TRACKDRIVE_PRIVATE_KEY": "  \n"}
+    with pytest.raises(CredentialsError) as caught:
+        resolve_account(api_url=None, subdomain="acme", env=env)
+    assert "missing TRACKDRIVE_PRIVATE_KEY:" in str(caught.value)
+    assert "TRACKDRIVE_PUBLIC_KEY" not in str(caught.value)
+
+
+def test_missing_account_and_keys_are_reported_together() -> None:
+    """One error lists every problem, so one run shows all that is missing."""
+    with pytest.raises(CredentialsError) as caught:
+        resolve_account(api_url=None, subdomain=None, env={})
+    assert "no TrackDrive account chosen" in str(caught.value)
+    assert "TRACKDRIVE_PUBLIC_KEY" in str(caught.value)
+
+
+def test_keys_are_stripped_of_surrounding_whitespace() -> None:
+    """A key pasted with a trailing newline is used without it."""
+    env = {"TRACKDRIVE_PUBLIC_KEY": " pub\n", "TRACKDRIVE_PRIVATE_KEY": "priv\n"}
+    account = resolve_account(api_url=None, subdomain="acme", env=env)
+    assert (account.public_key, account.private_key) == ("pub", "priv")
+
+
+@pytest.mark.parametrize("subdomain", ["acme.trackdrive.com", "https://acme", "-acme", "ac me", ""])
+def test_a_subdomain_must_be_a_bare_label(subdomain: str) -> None:
+    """Anything but a DNS label as --subdomain is refused (blank counts as not given)."""
+    with pytest.raises(CredentialsError, match=r"subdomain|no TrackDrive account"):
+        resolve_account(api_url=None, subdomain=subdomain, env=KEYS)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "acme.trackdrive.com",
+        "ftp://acme.trackdrive.com",
+        "https://user:pw@acme.trackdrive.com",
+        "https://acme.trackdrive.com/?x=1",
+    ],
+)
+def test_an_api_url_must_be_a_plain_http_url(url: str) -> None:
+    """--api-url must be http(s), without credentials, query or fragment."""
+    with pytest.raises(CredentialsError, match="--api-url must"):
+        resolve_account(api_url=url, subdomain=None, env=KEYS)
+
+
+def test_account_repr_and_str_hide_the_keys() -> None:
+    """Neither repr nor str of an Account shows a key."""
+    account = resolve_account(api_url=None, subdomain="acme", env=KEYS)
+    for text in (repr(account), str(account), f"{account}", repr([account])):
+        assert "pub-123" not in text
+        assert "priv-456" not in text
+        assert "acme.trackdrive.com" in text
+
+
+@pytest.mark.anyio
+async def test_http_client_sends_basic_auth_and_user_agent() -> None:
+    """The built client sets Basic auth, the User-Agent and the base URL, and hides the key."""
+    account = Account("https://acme.trackdrive.com", "pub-123", "priv-456")
+    async with build_http_client(account, timeout=5.0) as http:
+        request = http.build_request("GET", "/api/v1/schedules")
+        assert http.auth is not None
+        flow = http.auth.sync_auth_flow(request)
+        authorized = next(flow)
+        assert str(request.url) == "https://acme.trackdrive.com/api/v1/schedules"
+        assert authorized.headers["Authorization"] == "Basic cHViLTEyMzpwcml2LTQ1Ng=="
+        assert request.headers["User-Agent"] == USER_AGENT
+        assert USER_AGENT.startswith("trackdrive-reconciler/")
+        assert "priv-456" not in repr(http) + repr(authorized.headers)

@@ -1,0 +1,86 @@
+"""The shared gate: a token bucket and a concurrency bound, on a fake clock."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from reconciler.trackdrive.limiter import Limiter
+
+pytestmark = pytest.mark.anyio
+
+
+class FakeTime:
+    """A clock that advances only when something sleeps on it."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def clock(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.now += seconds
+        await asyncio.sleep(0)
+
+
+async def test_requests_are_spaced_by_max_rps() -> None:
+    """With max_rps=4 and burst 1, request i starts at i/4 seconds."""
+    time = FakeTime()
+    limiter = Limiter(concurrency=1, max_rps=4, clock=time.clock, sleep=time.sleep)
+    starts = []
+    for _ in range(5):
+        async with limiter.slot():
+            starts.append(time.now)
+    assert starts == [0.0, 0.25, 0.5, 0.75, 1.0]
+
+
+async def test_without_max_rps_nothing_waits() -> None:
+    """No rate limit means no waiting at all."""
+    time = FakeTime()
+    limiter = Limiter(concurrency=2, max_rps=None, clock=time.clock, sleep=time.sleep)
+    for _ in range(10):
+        async with limiter.slot():
+            pass
+    assert (time.now, limiter.waited_s) == (0.0, 0.0)
+
+
+async def test_concurrency_bounds_requests_in_flight() -> None:
+    """No more than `concurrency` requests hold a slot at once."""
+    limiter = Limiter(concurrency=3, max_rps=None)
+    in_flight = 0
+    peak = 0
+
+    async def request() -> None:
+        nonlocal in_flight, peak
+        async with limiter.slot():
+            in_flight += 1
+            peak = max(peak, in_flight)
+            await asyncio.sleep(0.001)
+            in_flight -= 1
+
+    await asyncio.gather(*(request() for _ in range(20)))
+    assert peak == 3
+
+
+async def test_pause_holds_every_request() -> None:
+    """After pause(2), the next request starts 2 seconds later and the wait is counted."""
+    time = FakeTime()
+    limiter = Limiter(concurrency=4, max_rps=None, clock=time.clock, sleep=time.sleep)
+    limiter.pause(2.0)
+    limiter.pause(1.0)  # a shorter pause never shortens the longer one
+    async with limiter.slot():
+        assert time.now == 2.0
+    assert limiter.waited_s == 2.0
+
+
+@pytest.mark.parametrize(
+    ("concurrency", "max_rps", "burst"), [(0, None, 1), (1, 0.0, 1), (1, None, 0)]
+)
+async def test_nonsense_settings_are_refused(
+    concurrency: int, max_rps: float | None, burst: int
+) -> None:
+    """Zero concurrency, a non-positive rate or an empty bucket is a ValueError."""
+    with pytest.raises(ValueError, match="must be"):
+        Limiter(concurrency=concurrency, max_rps=max_rps, burst=burst)
