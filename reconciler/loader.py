@@ -92,13 +92,21 @@ def load_config(path: Path | None) -> ReconcilerConfig:
 
 
 def _read_text(path: Path, issues: list[Issue]) -> str | None:
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        issues.append(
+            Issue(f"cannot read the file: {exc.strerror or exc}", Location(str(path), 1, 1))
+        )
+        return None
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         before = data[: exc.start]
         line = before.count(b"\n") + 1
-        column = exc.start - (before.rfind(b"\n") + 1) + 1
+        line_start = before.rfind(b"\n") + 1
+        # Columns count characters, as editors do, not bytes.
+        column = len(before[line_start:].decode("utf-8", errors="replace")) + 1
         issues.append(
             Issue(
                 f"the file is not UTF-8 text (byte 0x{data[exc.start]:02x}); save it as UTF-8",
@@ -115,6 +123,7 @@ class _Identity:
     value: str | int
     kind: str
     location: Location
+    entry: Location
 
 
 def _specs_in(
@@ -153,7 +162,7 @@ def _specs_in(
             value = entry.get(kind)
             if isinstance(value, str | int) and not isinstance(value, bool):
                 at = located.where((*path, kind)) or where
-                identities.append(_Identity(value, kind, at))
+                identities.append(_Identity(value, kind, at, where))
         spec = _validate(ScheduleSpec, entry, located, path, label, issues)
         if spec is not None:
             key_locations = {
@@ -178,7 +187,7 @@ def _validate(
             loc: NodePath = tuple(error["loc"])
             full = (*path, *loc)
             if error["type"] == "extra_forbidden":
-                known = tuple(model.model_fields) if model is not ScheduleSpec else SCHEDULE_KEYS
+                known = _known_keys(model, loc[:-1])
                 message = _unknown_key(str(loc[-1]), known, f"in {label}")
                 issues.append(Issue(message, located.where(full, key=True)))
             elif error["type"] == "missing":
@@ -192,6 +201,18 @@ def _validate(
         return None
 
 
+def _known_keys(model: type[BaseModel], loc: NodePath) -> tuple[str, ...]:
+    """The keys allowed in the mapping at ``loc`` inside ``model`` (for "did you mean")."""
+    current: type[BaseModel] = model
+    for part in loc:
+        info = current.model_fields.get(str(part))
+        annotation = info.annotation if info is not None else None
+        if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
+            break
+        current = annotation
+    return SCHEDULE_KEYS if current is ScheduleSpec else tuple(current.model_fields)
+
+
 def _unknown_key(key: str, known: Iterable[str], where: str) -> str:
     message = f"unknown key '{key}' {where}"
     close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.6)
@@ -203,16 +224,21 @@ def _unknown_key(key: str, known: Iterable[str], where: str) -> str:
 
 
 def _duplicates(identities: list[_Identity]) -> list[Issue]:
+    """Names and ids used twice. Entries that share a name but each pin an id are fine:
+    the pins tell the schedules apart (an import of a live account with repeated names)."""
     issues = []
+    pinned_entries = {i.entry for i in identities if i.kind == "id"}
     first_seen: dict[tuple[str, str | int], _Identity] = {}
     for identity in identities:
         first = first_seen.setdefault((identity.kind, identity.value), identity)
         if first is identity:
             continue
         if identity.kind == "name":
+            if identity.entry in pinned_entries and first.entry in pinned_entries:
+                continue
             message = (
                 f"the name '{identity.value}' is used twice (first at {first.location}); "
-                "names identify schedules, so each must be unique"
+                "names identify schedules, so each must be unique (or pin each with `id:`)"
             )
         else:
             message = f"the id {identity.value} is pinned twice (first at {first.location})"

@@ -7,7 +7,8 @@ Each function raises ``ValueError`` with a sentence a user can act on.
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+import json
+from decimal import Context, Decimal, DecimalException, InvalidOperation, localcontext
 from typing import Final, Literal, get_args
 
 __all__ = [
@@ -30,6 +31,10 @@ FieldValue = str | int | bool | Decimal | None
 # The words TrackDrive documents for boolean params: 1, true, yes, on, 0, false, no, off.
 _TRUE_WORDS: Final = frozenset({"1", "true", "yes", "on"})
 _FALSE_WORDS: Final = frozenset({"0", "false", "no", "off"})
+
+# Far beyond any sortable_order or id, and small enough that exact arithmetic stays cheap.
+_MAX_MAGNITUDE: Final = 40
+_EXACT: Final = Context(prec=2 * _MAX_MAGNITUDE + 2)
 
 
 def to_bool(value: object) -> bool:
@@ -66,8 +71,14 @@ def to_decimal(value: object) -> Decimal:
         raise ValueError(f"expected a decimal number, got {_describe(value)}")
     if not number.is_finite():
         raise ValueError(f"expected a finite decimal number, got {_describe(value)}")
-    # normalize() drops trailing zeros; format 'f' keeps it out of exponent form (10 not 1E+1).
-    return Decimal(format(number.normalize(), "f"))
+    if number and abs(number.adjusted()) > _MAX_MAGNITUDE:
+        raise ValueError(f"the decimal number {_describe(value)} is out of range")
+    try:
+        with localcontext(_EXACT):
+            # normalize() drops trailing zeros; 'f' keeps it out of exponent form (10, not 1E+1).
+            return Decimal(format(number.normalize(), "f"))
+    except DecimalException:  # pragma: no cover - excluded by the magnitude check
+        raise ValueError(f"the decimal number {_describe(value)} is out of range") from None
 
 
 def to_int(value: object) -> int:
@@ -87,9 +98,12 @@ def to_int(value: object) -> int:
 
 def to_offer_id(value: object) -> int | None:
     """An offer id: a positive whole number, or ``None`` for "no offer"."""
-    if value is None or value == "":
+    if value is None:
         return None
-    number = to_int(value)
+    try:
+        number = to_int(value)
+    except ValueError:
+        raise ValueError(f"expected a positive offer id, got {_describe(value)}") from None
     if number <= 0:
         raise ValueError(f"expected a positive offer id, got {number}")
     return number
@@ -103,7 +117,8 @@ def canonical(field: ManagedField, value: object) -> FieldValue:
                 raise ValueError(f"expected a name (text), got {_describe(value)}")
             return value
         case "offer_id":
-            return to_offer_id(value)
+            # Rails may render a blank foreign key as "": the same as no offer.
+            return None if value == "" else to_offer_id(value)
         case "paused":
             return to_bool(value)
         case "sortable_order":
@@ -119,8 +134,16 @@ def display(value: FieldValue) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
-        return f'"{value}"'
+        # JSON quoting: quotes, backslashes and line breaks inside a name stay readable.
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, Decimal):
+        return format(value, "f")
     return str(value)
+
+
+def describe(value: object) -> str:
+    """A value as the user wrote it, for messages: 'text', true, null, 10.5."""
+    return _describe(value)
 
 
 def _describe(value: object) -> str:
@@ -128,6 +151,11 @@ def _describe(value: object) -> str:
         return f"'{value}'"
     if value is None:
         return "null"
-    if isinstance(value, Decimal | int):
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Decimal):
+        # Plain digits for ordinary numbers; exponent form for absurd ones, not a page of 0s.
+        return format(value, "f") if abs(value.adjusted()) <= _MAX_MAGNITUDE else str(value)
+    if isinstance(value, int):
         return str(value)
     return f"{value!r} ({type(value).__name__})"

@@ -27,6 +27,7 @@ from reconciler.normalize import (
     MANAGED_FIELDS,
     FieldValue,
     ManagedField,
+    describe,
     to_bool,
     to_decimal,
     to_int,
@@ -61,6 +62,8 @@ def _positive_id(value: object) -> int:
 
 
 def _name(value: object) -> str:
+    if value is None:
+        raise ValueError("a schedule's name must not be empty")
     if not isinstance(value, str):
         raise ValueError("expected the schedule's name as text")
     if not value.strip():
@@ -77,13 +80,55 @@ _BOOL_SCHEMA = {
     ]
 }
 _Bool = Annotated[bool, BeforeValidator(to_bool), WithJsonSchema(_BOOL_SCHEMA)]
-_OfferId = Annotated[int | None, BeforeValidator(to_offer_id)]
+
+
+def _ensure(value: object) -> object:
+    if value not in ("present", "absent"):
+        raise ValueError(f"expected 'present' or 'absent', got {describe(value)}")
+    return value
+
+
+def _whole_number_schema(minimum: int, *, nullable: bool = True) -> dict[str, Any]:
+    """A whole number, given as a number or as quoted digits, as the loader accepts."""
+    options: list[dict[str, Any]] = [
+        {"type": "integer", "minimum": minimum},
+        {"type": "string", "pattern": r"^\s*[0-9]+\s*$"},
+    ]
+    if nullable:
+        options.append({"type": "null"})
+    return {"anyOf": options}
+
+
+_OfferId = Annotated[
+    int | None, BeforeValidator(to_offer_id), WithJsonSchema(_whole_number_schema(1))
+]
 _Decimal = Annotated[
-    Decimal | None, BeforeValidator(lambda v: None if v is None else to_decimal(v))
+    Decimal | None,
+    BeforeValidator(lambda v: None if v is None else to_decimal(v)),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "number"},
+                {
+                    "type": "string",
+                    "pattern": r"^\s*[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?\s*$",
+                },
+                {"type": "null"},
+            ]
+        }
+    ),
 ]
 _Seconds = Annotated[
-    int | None, BeforeValidator(lambda v: None if v is None else _non_negative_int(v))
+    int | None,
+    BeforeValidator(lambda v: None if v is None else _non_negative_int(v)),
+    WithJsonSchema(_whole_number_schema(0)),
 ]
+_Id = Annotated[
+    int | None,
+    BeforeValidator(lambda v: None if v is None else _positive_id(v)),
+    WithJsonSchema(_whole_number_schema(1)),
+]
+_Name = Annotated[str, BeforeValidator(_name), WithJsonSchema({"type": "string", "pattern": r"\S"})]
 
 
 class ScheduleSpec(BaseModel):
@@ -91,14 +136,12 @@ class ScheduleSpec(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid", strict=False)
 
-    name: Annotated[str, BeforeValidator(_name)] = Field(
+    name: _Name = Field(
         description="Identity: matched to the live schedule with exactly this name."
     )
-    id: Annotated[int | None, BeforeValidator(lambda v: None if v is None else _positive_id(v))] = (
-        Field(
-            default=None,
-            description="Optional pin: match the live schedule with this id (adoption, renames).",
-        )
+    id: _Id = Field(
+        default=None,
+        description="Optional pin: match the live schedule with this id (adoption, renames).",
     )
     offer_id: _OfferId = Field(default=None, description="The offer this schedule belongs to.")
     paused: _Bool = Field(
@@ -110,7 +153,7 @@ class ScheduleSpec(BaseModel):
     lead_duplicate_timeframe: _Seconds = Field(
         default=None, description="Seconds within which a repeated lead counts as a duplicate."
     )
-    ensure: Ensure = Field(
+    ensure: Annotated[Ensure, BeforeValidator(_ensure)] = Field(
         default="present", description="`absent` deletes the live schedule of this name."
     )
 
@@ -140,21 +183,59 @@ class SpecFile(BaseModel):
     schedules: list[ScheduleSpec] = Field(default_factory=list)
 
 
+def _count(value: object) -> int:
+    number = to_int(value)
+    if number < 0:
+        raise ValueError(f"expected a whole number ≥ 0, got {number}")
+    return number
+
+
+def _percent(value: object) -> Decimal:
+    number = to_decimal(value)
+    if not 0 <= number <= 100:
+        raise ValueError(f"expected a percentage from 0 to 100, got {number}")
+    return number
+
+
+def _pattern(value: object) -> str:
+    if not isinstance(value, str):
+        raise ValueError("expected a regular expression as text")
+    try:
+        re.compile(value)
+    except re.error as exc:
+        raise ValueError(f"{value!r} is not a valid regular expression: {exc}") from None
+    return value
+
+
+def _patterns(value: object) -> object:
+    if isinstance(value, str):
+        raise ValueError(f"expected a list of patterns, e.g. ignore: [{value!r}]")
+    return value
+
+
+_Count = Annotated[int, BeforeValidator(_count), WithJsonSchema({"type": "integer", "minimum": 0})]
+_Percent = Annotated[
+    Decimal,
+    BeforeValidator(_percent),
+    WithJsonSchema({"type": "number", "minimum": 0, "maximum": 100}),
+]
+_Pattern = Annotated[str, BeforeValidator(_pattern)]
+
+
 class SafetyConfig(BaseModel):
     """Thresholds that refuse an apply unless ``--force``; creates never count."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    max_deletes: int = Field(default=10, ge=0, description="More deletes than this refuse.")
-    max_delete_percent: float = Field(
-        default=30, ge=0, le=100, description="Deletes as a percentage of live schedules."
+    max_deletes: _Count = Field(default=10, description="More deletes than this refuse.")
+    max_delete_percent: _Percent = Field(
+        default=Decimal(30), description="Deletes as a percentage of live schedules."
     )
-    max_update_percent: float = Field(
-        default=50, ge=0, le=100, description="Updates as a percentage of live schedules."
+    max_update_percent: _Percent = Field(
+        default=Decimal(50), description="Updates as a percentage of live schedules."
     )
-    min_live_for_percent: int = Field(
+    min_live_for_percent: _Count = Field(
         default=10,
-        ge=0,
         description="The percentages apply only when at least this many schedules are live.",
     )
 
@@ -165,7 +246,7 @@ class ReconcilerConfig(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     prune: bool = Field(default=False, description="Delete live schedules that no spec names.")
-    ignore: tuple[str, ...] = Field(
+    ignore: Annotated[tuple[_Pattern, ...], BeforeValidator(_patterns)] = Field(
         default=(), description="Regexes on live names never managed, reported or deleted."
     )
     safety: SafetyConfig = Field(default_factory=SafetyConfig)
@@ -174,18 +255,6 @@ class ReconcilerConfig(BaseModel):
     @classmethod
     def _prune_words(cls, value: Any) -> bool:
         return to_bool(value)
-
-    @field_validator("ignore")
-    @classmethod
-    def _patterns_compile(cls, patterns: tuple[str, ...]) -> tuple[str, ...]:
-        for pattern in patterns:
-            try:
-                re.compile(pattern)
-            except re.error as exc:
-                raise ValueError(
-                    f"ignore pattern {pattern!r} is not a valid regex: {exc}"
-                ) from None
-        return patterns
 
     def is_ignored(self, name: str) -> bool:
         """Whether a live name matches an ``ignore`` pattern."""

@@ -66,7 +66,10 @@ def parse_document(text: str, file: str) -> tuple[Located | None, list[Issue]]:
     located = Located(value=None)
     issues: list[Issue] = []
     if node is not None:
-        located.value = _Walker(file, located, issues.append).walk(node, ())
+        try:
+            located.value = _Walker(file, located, issues.append).walk(node, ())
+        except _UnreadableDocumentError as exc:
+            return None, [exc.issue]
     return located, issues
 
 
@@ -93,11 +96,27 @@ def _yaml_issue(exc: MarkedYAMLError, file: str) -> Issue:
     return Issue(f"invalid YAML: {problem}", location)
 
 
+class _UnreadableDocumentError(Exception):
+    """A document whose shape makes every further message noise (a cycle, absurd depth)."""
+
+    def __init__(self, issue: Issue) -> None:
+        super().__init__(issue.message)
+        self.issue = issue
+
+
+# Specs are a few levels deep; far deeper input is an attack or an accident, not a spec.
+MAX_DEPTH = 64
+
+
 @dataclass(slots=True)
 class _Walker:
     file: str
     located: Located
     report: Callable[[Issue], None]
+    # An alias is the same node object as its anchor: walk it once, reuse the value, so a
+    # file of nested aliases ("billion laughs") costs its size, not its expansion.
+    done: dict[int, Any] = field(default_factory=dict)
+    active: set[int] = field(default_factory=set)
 
     def at(self, node: Node) -> Location:
         mark = node.start_mark
@@ -105,14 +124,33 @@ class _Walker:
 
     def walk(self, node: Node, path: NodePath) -> Any:
         self.located.values[path] = self.at(node)
-        if isinstance(node, MappingNode):
-            return self._mapping(node, path)
-        if isinstance(node, SequenceNode):
-            return [self.walk(item, (*path, index)) for index, item in enumerate(node.value)]
-        if isinstance(node, ScalarNode):
-            return self._scalar(node)
-        self.report(Issue("unsupported YAML node", self.at(node)))  # pragma: no cover
-        return None
+        key = id(node)
+        if key in self.done:
+            return self.done[key]
+        if key in self.active:
+            raise _UnreadableDocumentError(
+                Issue("invalid YAML: an alias refers to the anchor that contains it", self.at(node))
+            )
+        if len(path) > MAX_DEPTH:
+            raise _UnreadableDocumentError(
+                Issue(f"invalid YAML: nested more than {MAX_DEPTH} levels deep", self.at(node))
+            )
+        self.active.add(key)
+        try:
+            if isinstance(node, MappingNode):
+                value: Any = self._mapping(node, path)
+            elif isinstance(node, SequenceNode):
+                value = [self.walk(item, (*path, i)) for i, item in enumerate(node.value)]
+            elif isinstance(node, ScalarNode):
+                value = self._scalar(node)
+            else:  # pragma: no cover - the composer makes no other kind
+                self.report(Issue("unsupported YAML node", self.at(node)))
+                value = None
+        finally:
+            self.active.discard(key)
+        if not isinstance(node, ScalarNode):
+            self.done[key] = value
+        return value
 
     def _mapping(self, node: MappingNode, path: NodePath) -> dict[str, Any]:
         result: dict[str, Any] = {}
