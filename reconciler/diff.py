@@ -69,6 +69,8 @@ class Change:
     @property
     def renamed_from(self) -> str | None:
         """The old name when this update renames the schedule."""
+        if self.action != "update":
+            return None
         for change in self.fields:
             if change.field == "name" and isinstance(change.before, str):
                 return change.before
@@ -140,13 +142,17 @@ def diff_specs(
         return any(p.search(name) for p in patterns)
 
     records = list(live)
-    considered = [r for r in records if not ignored(r.name)]
+    # A record that hides its name can match no spec and no ignore pattern: it is considered,
+    # reported as unmanaged, and never pruned (its owner cannot be told).
+    considered = [r for r in records if not (r.name_visible and ignored(r.name))]
     ignored_count = len(records) - len(considered)
     by_id = {record.id: record for record in considered}
     by_name: dict[str, list[LiveSchedule]] = defaultdict(list)
     for record in considered:
-        by_name[record.name].append(record)
-    pinned = {s.spec.id for s in specs if s.spec.id is not None}
+        if record.name_visible:
+            by_name[record.name].append(record)
+    # Only specs that take part claim their pinned id: a spec skipped as ignored claims nothing.
+    pinned = {s.spec.id for s in specs if s.spec.id is not None and not ignored(s.spec.name)}
 
     changes: list[Change] = []
     unknown: list[UnknownField] = []
@@ -198,11 +204,7 @@ def diff_specs(
 
     unmanaged = tuple(r for r in considered if r.id not in matched)
     if config.prune:
-        changes.extend(
-            Change("delete", r.name, r.id, _deleted_fields(r), reason="prune: no spec names it")
-            for r in unmanaged
-        )
-        unmanaged = ()
+        unmanaged = _prune(unmanaged, changes, warnings)
     warnings.extend(_name_collisions(changes, considered))
     return Diff(
         changes=tuple(sorted(changes, key=_change_order)),
@@ -214,6 +216,24 @@ def diff_specs(
         issues=tuple(issues),
         considered=tuple(considered),
     )
+
+
+def _prune(
+    unmanaged: Sequence[LiveSchedule], changes: list[Change], warnings: list[str]
+) -> tuple[LiveSchedule, ...]:
+    """Plan deletes for the unmanaged schedules; return those prune must leave alone."""
+    changes.extend(
+        Change("delete", r.name, r.id, _deleted_fields(r), reason="prune: no spec names it")
+        for r in unmanaged
+        if r.name_visible
+    )
+    nameless = tuple(r for r in unmanaged if not r.name_visible)
+    if nameless:
+        warnings.append(
+            f"{len(nameless)} live schedules hide their name from this token; prune leaves "
+            "them alone (ids " + ", ".join(str(r.id) for r in nameless[:10]) + ")"
+        )
+    return nameless
 
 
 def _match(

@@ -44,6 +44,11 @@ class LiveSchedule:
         value = self.fields.get("name")
         return value if isinstance(value, str) else f"#{self.id}"
 
+    @property
+    def name_visible(self) -> bool:
+        """Whether the record shows its name (a hidden name matches no spec and no pattern)."""
+        return isinstance(self.fields.get("name"), str)
+
     def fingerprint(self) -> str:
         """A short digest of the managed fields, to detect a change between plan and apply."""
         payload = {k: _jsonable(v) for k, v in sorted(self.fields.items())}

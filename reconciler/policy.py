@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 from reconciler.diff import Change
 from reconciler.spec import ReconcilerConfig
@@ -39,13 +40,14 @@ def check_policy(
             "check --specs (not overridable by --force)"
         )
     if deletes > safety.max_deletes:
-        breaches.append(f"{deletes} deletes exceed safety.max_deletes ({safety.max_deletes})")
+        noun = "delete exceeds" if deletes == 1 else "deletes exceed"
+        breaches.append(f"{deletes} {noun} safety.max_deletes ({safety.max_deletes})")
     if live_count >= safety.min_live_for_percent and live_count > 0:
         for count, limit, what in (
             (deletes, safety.max_delete_percent, "delete"),
             (updates, safety.max_update_percent, "update"),
         ):
-            percent = 100 * count / live_count
+            percent = Decimal(100 * count) / Decimal(live_count)
             if percent > limit:
                 breaches.append(
                     f"{count} {what}s are {percent:.1f}% of {live_count} live schedules, over "

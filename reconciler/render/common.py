@@ -20,9 +20,9 @@ def counts_line(plan: Plan) -> str:
     return f"{s.unchanged} unchanged, {s.unmanaged} unmanaged, {s.ignored} ignored"
 
 
-def field_line(change: FieldChange) -> str:
+def field_line(change: FieldChange, *, creating: bool = False) -> str:
     """``paused: false → true``, or ``offer_id: 12`` for a create."""
-    if change.before is None and change.after is not None:
+    if creating:
         return f"{change.field}: {display(change.after)}"
     return f"{change.field}: {display(change.before)} → {display(change.after)}"
 
@@ -31,9 +31,9 @@ def describe_change(change: Change) -> str:
     """``update "Solar" (id 12)``, ``rename "A" → "B" (id 12)``, ``create "New"``."""
     ident = f" (id {change.id})" if change.id is not None else ""
     old = change.renamed_from
-    if change.action == "update" and old is not None:
-        return f'rename "{old}" → "{change.name}"{ident}'
-    return f'{change.action} "{change.name}"{ident}'
+    if old is not None:
+        return f"rename {display(old)} → {display(change.name)}{ident}"
+    return f"{change.action} {display(change.name)}{ident}"
 
 
 def is_pause_flip(change: Change) -> bool:

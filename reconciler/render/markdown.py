@@ -22,6 +22,7 @@ MARKER = "<!-- trackdrive-reconciler:plan -->"
 MAX_CHARS = 65_000
 _FOLD_AFTER = 10
 _GROUP_AT = 3
+_MAX_ALERTS = 20
 
 
 def render_markdown(plan: Plan, *, title: str = "TrackDrive plan", marker: str = MARKER) -> str:
@@ -29,8 +30,8 @@ def render_markdown(plan: Plan, *, title: str = "TrackDrive plan", marker: str =
     head = [marker, f"### {title}: {summary_line(plan.summary)}", "", _counts_table(plan), ""]
     head.extend(_alerts(plan))
     sections = [
-        _attention(plan.changes),
         _grouped_edits(plan.changes),
+        _attention(plan.changes),
         _table_section("Updates", [c for c in plan.changes if c.action == "update"]),
         _table_section("Creates", [c for c in plan.changes if c.action == "create"]),
         _table_section("Deletes", [c for c in plan.changes if c.action == "delete"]),
@@ -61,7 +62,9 @@ def _alerts(plan: Plan) -> list[str]:
         lines.append("")
     if plan.warnings:
         lines.append("> [!WARNING]")
-        lines.extend(f"> {_cell(w)}  " for w in plan.warnings)
+        lines.extend(f"> {_cell(w)}  " for w in plan.warnings[:_MAX_ALERTS])
+        if len(plan.warnings) > _MAX_ALERTS:
+            lines.append(f"> … and {len(plan.warnings) - _MAX_ALERTS} more in the JSON plan")
         lines.append("")
     return lines
 
@@ -114,12 +117,13 @@ def _table_section(title: str, changes: Sequence[Change]) -> str:
 def _fields_cell(change: Change) -> str:
     if change.action == "delete":
         return _cell(change.reason or "")
-    shown = [f for f in change.fields if not (change.action == "create" and f.field == "name")]
-    return "<br>".join(_cell(_field_text(f)) for f in shown)
+    creating = change.action == "create"
+    shown = [f for f in change.fields if not (creating and f.field == "name")]
+    return "<br>".join(_cell(_field_text(f, creating=creating)) for f in shown)
 
 
-def _field_text(f: FieldChange) -> str:
-    if f.before is None and f.after is not None:
+def _field_text(f: FieldChange, *, creating: bool) -> str:
+    if creating:
         return f"`{f.field}` = {display(f.after)}"
     return f"`{f.field}` {display(f.before)} → {display(f.after)}"
 
@@ -168,7 +172,7 @@ def _cell(text: str) -> str:
 
 def _fit(head: str, sections: Iterable[str]) -> str:
     note = (
-        "\n_This comment was cut to fit GitHub's size limit; the JSON plan artifact holds "
+        "\n\n_This comment was cut to fit GitHub's size limit; the JSON plan artifact holds "
         "every change._\n"
     )
     budget = MAX_CHARS - len(note)

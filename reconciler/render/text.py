@@ -35,10 +35,11 @@ def render_text(plan: Plan) -> str:
                 head += f"  [{change.source}]"
             lines.append(head)
             if change.action != "delete":
+                creating = change.action == "create"
                 lines.extend(
-                    f"    {field_line(f)}"
+                    f"    {field_line(f, creating=creating)}"
                     for f in change.fields
-                    if not (change.action == "create" and f.field == "name")
+                    if not (creating and f.field == "name")
                 )
     if plan.unknown:
         lines.append("")
