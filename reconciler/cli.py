@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import os
 import signal
 import sys
@@ -21,14 +22,15 @@ from typing import Annotated, Literal
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 
 from reconciler.__about__ import __version__
+from reconciler.adopt import adopt_drift
 from reconciler.apply import ApplyReport, ChangeResult, apply_plan
 from reconciler.connect import DEFAULT_SANDBOX_DB, Target, open_client
 from reconciler.drift import build_drift
 from reconciler.errors import (
     ApplyError,
+    Issue,
     PlanError,
     PlanFileError,
     ReconcilerError,
@@ -36,6 +38,7 @@ from reconciler.errors import (
     StalePlanError,
     UnsafePlanError,
 )
+from reconciler.export import export_specs
 from reconciler.live import LiveSchedule
 from reconciler.loader import find_config, load_config, load_specs
 from reconciler.plan import Plan, build_plan, specs_digest, stale_schedules
@@ -134,11 +137,12 @@ FormatOption = Annotated[
 
 
 def _stdout() -> Console:
-    return Console(highlight=False, soft_wrap=True)
+    # markup and emoji off: names and paths are printed verbatim, "[b]" and ":fire:" included.
+    return Console(highlight=False, soft_wrap=True, markup=False, emoji=False)
 
 
 def _stderr() -> Console:
-    return Console(stderr=True, highlight=False, soft_wrap=True)
+    return Console(stderr=True, highlight=False, soft_wrap=True, markup=False, emoji=False)
 
 
 def _version(value: bool) -> None:
@@ -153,18 +157,51 @@ def _root(
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
     ] = False,
+    debug: Annotated[
+        bool,
+        typer.Option(
+            "--debug", help="Log every request (method, path, status; never credentials)."
+        ),
+    ] = False,
 ) -> None:
     """Keep TrackDrive schedules as YAML in git."""
+    _configure_logging(debug=debug)
+
+
+def _configure_logging(*, debug: bool) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    # Retries (stamina) and requests (httpx) are counted in the run summary; without --debug
+    # they are not news. The reconciler's own warnings always are.
+    for name, quiet in (
+        ("reconciler", logging.WARNING),
+        ("stamina", logging.ERROR),
+        ("httpx", logging.ERROR),
+    ):
+        logger = logging.getLogger(name)
+        logger.handlers[:] = [handler]
+        logger.propagate = False
+        logger.setLevel(logging.DEBUG if debug else quiet)
 
 
 @app.command()
-def validate(specs: SpecsOption = DEFAULT_SPECS) -> None:
-    """Check the specs offline: YAML syntax, keys, types, duplicates. Needs no credentials.
+def validate(specs: SpecsOption = DEFAULT_SPECS, config: ConfigOption = None) -> None:
+    """Check the specs and reconciler.yaml offline: YAML, keys, types, duplicates.
 
-    Exit 0 when every file is valid, 1 otherwise, with one located error per problem
-    on stderr (path:line:column: message).
+    Needs no credentials and no network. Exit 0 when every file is valid, 1 otherwise, with
+    one located error per problem on stderr (path:line:column: message).
     """
-    loaded = load_specs(specs)
+    issues: list[Issue] = []
+    try:
+        loaded = load_specs(specs)
+    except SpecError as error:
+        issues.extend(error.issues)
+    try:
+        load_config(config if config is not None else find_config(specs))
+    except SpecError as error:
+        issues.extend(error.issues)
+    if issues:
+        raise SpecError(issues)
     count = len(loaded.specs)
     files = len(loaded.files)
     _stderr().print(
@@ -429,7 +466,7 @@ async def _run_apply(target: Target, chosen: Plan, journal: Path | None) -> Appl
         line = f"[{done}/{total}] {result.outcome:<7} {describe_change(result.change)}"
         if result.detail:
             line += f": {result.detail}"
-        err.print(escape(line))
+        err.print(line)
         if journal_file is not None:
             journal_file.write(json.dumps(_journal_entry(result)) + "\n")
             journal_file.flush()
@@ -481,6 +518,113 @@ async def _verify(target: Target, loaded: list[LoadedSpec], settings: Reconciler
     _stderr().print("Verified: a fresh plan is empty.")
 
 
+SplitChoice = Literal["none", "offer"]
+
+
+@app.command("import")
+def import_(
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out",
+            help="Where to write spec files (with --adopt: the specs directory to update).",
+            file_okay=False,
+        ),
+    ],
+    config: ConfigOption = None,
+    api_url: ApiUrlOption = None,
+    subdomain: SubdomainOption = None,
+    sandbox: SandboxOption = False,
+    sandbox_db: SandboxDbOption = DEFAULT_SANDBOX_DB,
+    split: Annotated[
+        SplitChoice,
+        typer.Option("--split", help="none: one schedules.yaml; offer: one file per offer."),
+    ] = "none",
+    only: OnlyOption = None,
+    adopt: Annotated[
+        bool,
+        typer.Option(
+            "--adopt",
+            help="Write drifted live values into the existing files in place, keeping comments "
+            "and formatting.",
+        ),
+    ] = False,
+    include_unmanaged: Annotated[
+        bool,
+        typer.Option(
+            "--include-unmanaged",
+            help="With --adopt, also append live schedules no spec names (to imported.yaml).",
+        ),
+    ] = False,
+) -> int:
+    """Write the live schedules as spec files, so that the first plan is empty.
+
+    Without --adopt it writes new files into --out (stable order, every managed field, `id`
+    pinned where names repeat) and refuses to overwrite existing ones. With --adopt it
+    accepts drift into git: for each schedule that changed in the UI it writes the live values
+    into the existing YAML in place, and prints what changed, file by file.
+    Examples: reconciler import --subdomain acme --out schedules.d
+              reconciler import --subdomain acme --out schedules.d --adopt
+    """
+    settings = load_config(config if config is not None else find_config(out))
+    target = _target(api_url, subdomain, sandbox, sandbox_db)
+    live = asyncio.run(_read_live(target))
+    kept = [r for r in live if not (r.name_visible and settings.is_ignored(r.name))]
+    header = (
+        f"Imported from {target.describe(os.environ)} on "
+        f"{datetime.now(UTC).date().isoformat()} by trackdrive-reconciler {__version__}."
+    )
+    err = _stderr()
+    if adopt:
+        _adopt(out, kept, settings, include_unmanaged=include_unmanaged, header=header)
+        return EXIT_OK
+    files = export_specs(restrict(kept, only), split=split, header=header, account=kept)
+    existing = sorted(name for name in files if (out / name).exists())
+    if existing:
+        raise ReconcilerError(
+            f"refusing to overwrite {', '.join(str(out / n) for n in existing)}",
+            hint="use --adopt to update existing specs in place, or choose another --out",
+        )
+    out.mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        (out / name).write_text(text, encoding="utf-8")
+        err.print(f"wrote {out / name}")
+    err.print(f"Imported {len(restrict(kept, only))} schedules; `reconciler plan` should be empty.")
+    return EXIT_OK
+
+
+def _adopt(
+    specs_dir: Path,
+    live: list[LiveSchedule],
+    settings: ReconcilerConfig,
+    *,
+    include_unmanaged: bool,
+    header: str,
+) -> None:
+    loaded = load_specs(specs_dir)
+    texts = {file: Path(file).read_text(encoding="utf-8") for file in loaded.files}
+    result = adopt_drift(
+        texts,
+        loaded.specs,
+        live,
+        settings,
+        include_unmanaged=include_unmanaged,
+        unmanaged_file=str(specs_dir / "imported.yaml"),
+        header=header,
+    )
+    err = _stderr()
+    for file, text in sorted(result.files.items()):
+        Path(file).write_text(text, encoding="utf-8")
+    for line in result.changes:
+        err.print(f"adopted {line}")
+    for line in result.skipped:
+        err.print(f"not adopted: {line}")
+    if not result.files:
+        err.print("Nothing to adopt: the specs already match the account.")
+    else:
+        err.print(f"Updated {len(result.files)} file(s); review with `git diff`.")
+
+
 def render_error(error: ReconcilerError) -> list[str]:
     """The lines a person reads for an error: what, where, and what to do next."""
     lines = [f"error: {error.message}"]
@@ -498,7 +642,7 @@ def _reported_errors(codes: list[int]) -> Iterator[None]:
         yield
     except ReconcilerError as error:
         for line in render_error(error):
-            err.print(escape(line))
+            err.print(line)
         codes.append(EXIT_ERROR)
     except typer.Abort:
         err.print("aborted")
@@ -509,7 +653,7 @@ def _reported_errors(codes: list[int]) -> Iterator[None]:
         if callable(show):
             show(file=sys.stderr)
         else:
-            err.print(f"error: {escape(str(error))}")
+            err.print(f"error: {error}")
         codes.append(EXIT_ERROR)
     except KeyboardInterrupt:
         err.print("interrupted")

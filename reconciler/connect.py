@@ -45,14 +45,18 @@ class Target:
 @asynccontextmanager
 async def open_client(target: Target, env: Mapping[str, str]) -> AsyncIterator[TrackDriveClient]:
     """A ready client for ``target``; closes its connections on exit."""
-    if target.sandbox:
-        target.sandbox_db.parent.mkdir(parents=True, exist_ok=True)
-        config = SandboxConfig(db_path=str(target.sandbox_db))
-        account = Account(_SANDBOX_URL, config.public_key, config.private_key)
-        transport: httpx.AsyncBaseTransport | None = httpx.ASGITransport(app=create_app(config))
-    else:
+    if not target.sandbox:
         account = resolve_account(api_url=target.api_url, subdomain=target.subdomain, env=env)
-        transport = None
-    http = build_http_client(account, timeout=target.timeout, transport=transport)
-    async with http:
-        yield TrackDriveClient(http, concurrency=target.concurrency, max_rps=target.max_rps)
+        async with build_http_client(account, timeout=target.timeout) as http:
+            yield TrackDriveClient(http, concurrency=target.concurrency, max_rps=target.max_rps)
+        return
+    target.sandbox_db.parent.mkdir(parents=True, exist_ok=True)
+    config = SandboxConfig(db_path=str(target.sandbox_db))
+    app = create_app(config)
+    account = Account(_SANDBOX_URL, config.public_key, config.private_key)
+    transport = httpx.ASGITransport(app=app)
+    try:
+        async with build_http_client(account, timeout=target.timeout, transport=transport) as http:
+            yield TrackDriveClient(http, concurrency=target.concurrency, max_rps=target.max_rps)
+    finally:
+        app.state.sandbox.close()
