@@ -46,6 +46,8 @@ from reconciler.planfile import plan_from_json, plan_to_json
 from reconciler.render import render_plan
 from reconciler.render.common import describe_change
 from reconciler.render.drift import render_drift
+from reconciler.render.review import render_review_markdown, render_review_text
+from reconciler.review import split_review
 from reconciler.sandbox import sandbox_app
 from reconciler.schema import spec_file_schema_json
 from reconciler.scope import restrict
@@ -282,6 +284,15 @@ def plan(
     only: OnlyOption = None,
     concurrency: ConcurrencyOption = 8,
     max_rps: MaxRpsOption = None,
+    base_specs: Annotated[
+        Path | None,
+        typer.Option(
+            "--base-specs",
+            help="The base branch's specs: split the plan into what this PR changes and "
+            "drift already on the account (both planned from one live snapshot).",
+            file_okay=False,
+        ),
+    ] = None,
 ) -> int:
     """Show what apply would change on the account. Writes nothing to TrackDrive.
 
@@ -293,11 +304,24 @@ def plan(
     target = _target(api_url, subdomain, sandbox, sandbox_db, concurrency, max_rps)
     live = asyncio.run(_read_live(target))
     result = build_plan(restrict(loaded, only), restrict(live, only), settings)
-    sys.stdout.write(render_plan(result, fmt))
+    if base_specs is not None and fmt != "json":
+        base = build_plan(restrict(_base_specs(base_specs), only), restrict(live, only), settings)
+        review = split_review(base, result)
+        render = render_review_markdown if fmt == "markdown" else render_review_text
+        sys.stdout.write(render(review))
+    else:
+        sys.stdout.write(render_plan(result, fmt))
     if out is not None:
         _write_out(out, plan_to_json(result))
         _stderr().print(f"Saved the plan to {out}.")
     return EXIT_CHANGES if detailed_exitcode and not result.is_empty else EXIT_OK
+
+
+def _base_specs(directory: Path) -> list[LoadedSpec]:
+    """The base branch's specs; an absent directory (a first PR) means none."""
+    if not directory.is_dir():
+        return []
+    return list(load_specs(directory).specs)
 
 
 @app.command()

@@ -25,9 +25,17 @@ _GROUP_AT = 3
 _MAX_ALERTS = 20
 
 
-def render_markdown(plan: Plan, *, title: str = "TrackDrive plan", marker: str = MARKER) -> str:
-    """The plan as GitHub-flavoured Markdown, under ``MAX_CHARS``."""
-    head = [marker, f"### {title}: {summary_line(plan.summary)}", "", _counts_table(plan), ""]
+def render_markdown(
+    plan: Plan,
+    *,
+    title: str = "TrackDrive plan",
+    marker: str = MARKER,
+    max_chars: int = MAX_CHARS,
+) -> str:
+    """The plan as GitHub-flavoured Markdown, under ``max_chars``."""
+    head = [f"### {title}: {summary_line(plan.summary)}", "", _counts_table(plan), ""]
+    if marker:
+        head.insert(0, marker)
     head.extend(_alerts(plan))
     sections = [
         _grouped_edits(plan.changes),
@@ -41,7 +49,7 @@ def render_markdown(plan: Plan, *, title: str = "TrackDrive plan", marker: str =
     if plan.is_empty:
         head.append(f"No changes: the account matches the specs ({counts_line(plan)}).")
         head.append("")
-    return _fit("\n".join(head), [s for s in sections if s])
+    return _fit("\n".join(head), [s for s in sections if s], max_chars)
 
 
 def _counts_table(plan: Plan) -> str:
@@ -170,12 +178,12 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _fit(head: str, sections: Iterable[str]) -> str:
+def _fit(head: str, sections: Iterable[str], max_chars: int) -> str:
     note = (
         "\n\n_This comment was cut to fit GitHub's size limit; the JSON plan artifact holds "
         "every change._\n"
     )
-    budget = MAX_CHARS - len(note)
+    budget = max_chars - len(note)
     out = head
     for section in sections:
         candidate = f"{out}\n{section}"

@@ -210,3 +210,32 @@ def test_plan_formats_agree(
     assert "5 to create, 0 to update, 0 to delete" in outputs["text"]
     assert "5 to create, 0 to update, 0 to delete" in outputs["markdown"]
     assert json.loads(outputs["json"])["summary"]["create"] == 5
+
+
+def test_base_specs_split_pr_changes_from_existing_drift(
+    account: RunningSandbox,
+    specs_dir: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """With --base-specs the comment separates this PR's changes from drift already live."""
+    assert main(["apply", "--specs", str(specs_dir), "--auto-approve"]) == 0
+    west = next(r for r in _schedules(account) if r["name"] == "Solar - West")
+    _ui_edit(account, west["id"], paused=True)
+    base = tmp_path / "base"
+    base.mkdir()
+    for source in specs_dir.iterdir():
+        (base / source.name).write_text(source.read_text())
+    solar = specs_dir / "solar.yaml"
+    solar.write_text(solar.read_text().replace("sortable_order: 10\n", "sortable_order: 11\n"))
+    capsys.readouterr()
+    args = ["plan", "--specs", str(specs_dir), "--base-specs", str(base), "--format", "markdown"]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("<!-- trackdrive-reconciler:plan -->")
+    own, _, drift = out.partition("Drift already on the account")
+    assert "Solar - East" in own
+    assert "`sortable_order` 10 → 11" in own
+    assert "Solar - West" not in own
+    assert "Solar - West" in drift
+    assert "`paused` true → false" in drift
