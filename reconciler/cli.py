@@ -22,6 +22,7 @@ from typing import Annotated, Literal
 
 import typer
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from reconciler.__about__ import __version__
 from reconciler.adopt import adopt_drift
@@ -483,6 +484,20 @@ async def _run_apply(target: Target, chosen: Plan, journal: Path | None) -> Appl
     journal_file = journal.open("a", encoding="utf-8") if journal is not None else None
     total = len(chosen.changes)
     done = 0
+    # On a terminal, a progress bar with only the failures above it; in CI, one line each.
+    progress = (
+        Progress(
+            TextColumn("applying"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=err,
+            transient=True,
+        )
+        if err.is_terminal
+        else None
+    )
+    task = progress.add_task("apply", total=total) if progress is not None else None
 
     def on_result(result: ChangeResult) -> None:
         nonlocal done
@@ -490,12 +505,19 @@ async def _run_apply(target: Target, chosen: Plan, journal: Path | None) -> Appl
         line = f"[{done}/{total}] {result.outcome:<7} {describe_change(result.change)}"
         if result.detail:
             line += f": {result.detail}"
-        err.print(line)
+        if progress is None or task is None:
+            err.print(line)
+        else:
+            progress.advance(task)
+            if result.outcome != "applied":
+                progress.console.print(line)
         if journal_file is not None:
             journal_file.write(json.dumps(_journal_entry(result)) + "\n")
             journal_file.flush()
 
     started = time.monotonic()
+    if progress is not None:
+        progress.start()
     try:
         async with open_client(target, os.environ) as client:
             report = await apply_plan(
@@ -504,6 +526,8 @@ async def _run_apply(target: Target, chosen: Plan, journal: Path | None) -> Appl
             stats = client.stats
     finally:
         loop.remove_signal_handler(signal.SIGINT)
+        if progress is not None:
+            progress.stop()
         if journal_file is not None:
             journal_file.close()
     err.print(
