@@ -2,7 +2,8 @@
 
 ``--sandbox`` runs the sandbox app inside this process (no port, no server) over a state file,
 ``.reconciler/sandbox.sqlite3`` by default, so ``plan`` then ``apply`` then ``plan`` see the
-same practice account.
+same practice account. A new state file starts as the sandbox's demo account: ~40 believable
+schedules, some of them drifted from the example specs, so a first plan has something to show.
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ async def open_client(target: Target, env: Mapping[str, str]) -> AsyncIterator[T
             yield TrackDriveClient(http, concurrency=target.concurrency, max_rps=target.max_rps)
         return
     target.sandbox_db.parent.mkdir(parents=True, exist_ok=True)
-    config = SandboxConfig(db_path=str(target.sandbox_db))
+    config = SandboxConfig(db_path=str(target.sandbox_db), seed="demo")
     app = create_app(config)
     account = Account(_SANDBOX_URL, config.public_key, config.private_key)
     transport = httpx.ASGITransport(app=app)
