@@ -711,11 +711,28 @@ def _reported_errors(codes: list[int]) -> Iterator[None]:
 app.add_typer(sandbox_app, name="sandbox", help="Run the local TrackDrive-compatible sandbox.")
 
 
+_LOGGER_NAMES = ("reconciler", "stamina", "httpx")
+
+
+@contextmanager
+def _logging_restored() -> Iterator[None]:
+    """Undo the logging set-up of one run, so ``main`` can be called again (tests, embedding)."""
+    loggers = [logging.getLogger(name) for name in _LOGGER_NAMES]
+    saved = [(lg.handlers[:], lg.level, lg.propagate) for lg in loggers]
+    try:
+        yield
+    finally:
+        for logger, (handlers, level, propagate) in zip(loggers, saved, strict=True):
+            logger.handlers[:] = handlers
+            logger.setLevel(level)
+            logger.propagate = propagate
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI with ``argv`` (default: the process arguments) and return the exit code."""
     command = typer.main.get_command(app)
     codes: list[int] = []
-    with _reported_errors(codes):
+    with _logging_restored(), _reported_errors(codes):
         result = command.main(
             args=list(sys.argv[1:] if argv is None else argv),
             prog_name="reconciler",
