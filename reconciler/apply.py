@@ -104,8 +104,10 @@ async def apply_plan(
     updates = [c for c in plan.changes if c.action == "update"]
     creates = [c for c in plan.changes if c.action == "create"]
 
-    await asyncio.gather(*(run(c) for c in deletes))
-    blocked_names = await _apply_updates(updates, run, record)
+    delete_results = await asyncio.gather(*(run(c) for c in deletes))
+    # A name whose delete did not happen is still taken: nothing may be renamed or created onto it.
+    still_held = {r.change.name for r in delete_results if r.outcome != "applied"}
+    blocked_names = await _apply_updates(updates, run, record, still_held)
     for change in creates:
         if change.name in blocked_names:
             record(
@@ -123,10 +125,14 @@ async def _apply_updates(
     updates: Sequence[Change],
     run: Callable[[Change], Awaitable[ChangeResult]],
     record: Callable[[ChangeResult], None],
+    held: set[str],
 ) -> set[str]:
-    """Apply updates in waves that respect rename order; return names still held."""
+    """Apply updates in waves that respect rename order; return names still held.
+
+    ``held`` starts with names that failed deletes keep; renames that do not happen add
+    their old names.
+    """
     pending = list(updates)
-    held: set[str] = set()  # old names of renames that did not happen
     while pending:
         ready = [c for c in pending if c.renamed_from is None or not _waits(c, pending)]
         blocked_by_failure = [c for c in pending if c.renamed_from is not None and c.name in held]
@@ -170,11 +176,13 @@ async def _write(change: Change, writer: ScheduleWriter) -> ChangeResult:
                 created = await writer.create_schedule(change.values())
                 schedule_id: int | None = created.id
             case "update":
-                assert change.id is not None
+                if change.id is None:
+                    raise ValueError("an update needs the schedule's id")
                 await writer.update_schedule(change.id, change.values())
                 schedule_id = change.id
             case "delete":
-                assert change.id is not None
+                if change.id is None:
+                    raise ValueError("a delete needs the schedule's id")
                 await writer.delete_schedule(change.id)
                 schedule_id = change.id
             case _:

@@ -8,13 +8,15 @@ Exit codes: 0 success / nothing differs, 1 error, 2 differences (plan/drift, whe
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import logging
 import os
+import re
 import signal
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -28,7 +30,7 @@ from reconciler.__about__ import __version__
 from reconciler.adopt import adopt_drift
 from reconciler.apply import ApplyReport, ChangeResult, apply_plan
 from reconciler.connect import DEFAULT_SANDBOX_DB, Target, open_client
-from reconciler.drift import build_drift
+from reconciler.drift import build_drift, focus_drift
 from reconciler.errors import (
     ApplyError,
     Issue,
@@ -41,9 +43,17 @@ from reconciler.errors import (
 )
 from reconciler.export import export_specs
 from reconciler.live import LiveSchedule
-from reconciler.loader import find_config, load_config, load_specs
-from reconciler.plan import Plan, build_plan, specs_digest, stale_schedules
+from reconciler.loader import find_config, load_config, load_specs, spec_files
+from reconciler.plan import (
+    Plan,
+    build_plan,
+    config_digest,
+    focus,
+    specs_digest,
+    stale_schedules,
+)
 from reconciler.planfile import plan_from_json, plan_to_json
+from reconciler.policy import check_policy
 from reconciler.render import render_plan
 from reconciler.render.common import describe_change
 from reconciler.render.drift import render_drift
@@ -51,7 +61,7 @@ from reconciler.render.review import render_review_markdown, render_review_text
 from reconciler.review import split_review
 from reconciler.sandbox import sandbox_app
 from reconciler.schema import spec_file_schema_json
-from reconciler.scope import restrict
+from reconciler.scope import name_matcher
 from reconciler.spec import LoadedSpec, ReconcilerConfig
 
 __all__ = ["app", "entrypoint", "main"]
@@ -303,10 +313,15 @@ def plan(
     """
     loaded, settings = _load(specs, config)
     target = _target(api_url, subdomain, sandbox, sandbox_db, concurrency, max_rps)
+    matches = _only(only)
     live = asyncio.run(_read_live(target))
-    result = build_plan(restrict(loaded, only), restrict(live, only), settings)
+    result = dataclasses.replace(
+        focus(build_plan(loaded, live, settings), matches),
+        account=target.describe(os.environ),
+        only=only,
+    )
     if base_specs is not None and fmt != "json":
-        base = build_plan(restrict(_base_specs(base_specs), only), restrict(live, only), settings)
+        base = focus(build_plan(_base_specs(base_specs), live, settings), matches)
         review = split_review(base, result)
         render = render_review_markdown if fmt == "markdown" else render_review_text
         sys.stdout.write(render(review))
@@ -348,8 +363,9 @@ def drift(
     """
     loaded, settings = _load(specs, config)
     target = _target(api_url, subdomain, sandbox, sandbox_db)
+    matches = _only(only)
     live = asyncio.run(_read_live(target))
-    report = build_drift(restrict(loaded, only), restrict(live, only), settings)
+    report = focus_drift(build_drift(loaded, live, settings), matches)
     text = render_drift(report, fmt)
     if out is not None:
         _write_out(out, text)
@@ -417,6 +433,47 @@ def apply(
     )
 
 
+def _only(only: str | None) -> Callable[[str], bool]:
+    try:
+        return name_matcher(only)
+    except re.error as exc:
+        raise typer.BadParameter(f"--only {only!r} is not a valid regex: {exc}") from None
+
+
+def _read_plan_file(plan_file: Path) -> Plan:
+    try:
+        text = plan_file.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise PlanFileError(f"{plan_file} is not a plan file (not UTF-8 text)") from None
+    return plan_from_json(text)
+
+
+def _check_saved_plan(
+    chosen: Plan,
+    plan_file: Path,
+    target: Target,
+    loaded: list[LoadedSpec],
+    settings: ReconcilerConfig,
+) -> None:
+    """Refuse a saved plan made for another account, other specs or another config."""
+    here = target.describe(os.environ)
+    if chosen.account and chosen.account != here:
+        raise PlanFileError(
+            f"{plan_file} was planned against {chosen.account}, not {here}",
+            hint="apply it to the account it was planned for, or plan again",
+        )
+    if chosen.specs_digest != specs_digest(loaded):
+        raise PlanFileError(
+            f"{plan_file} was planned from other specs than those in the specs directory",
+            hint="plan again from the current specs",
+        )
+    if chosen.config_digest != config_digest(settings):
+        raise PlanFileError(
+            f"{plan_file} was planned with another reconciler.yaml (prune, ignore or safety)",
+            hint="plan again with the current reconciler.yaml",
+        )
+
+
 async def _apply(
     target: Target,
     loaded: list[LoadedSpec],
@@ -429,17 +486,23 @@ async def _apply(
     verify: bool,
 ) -> int:
     err = _stderr()
+    saved = _read_plan_file(plan_file) if plan_file is not None else None
+    if saved is not None and plan_file is not None:
+        _check_saved_plan(saved, plan_file, target, loaded, settings)
+    if journal is not None:
+        journal.parent.mkdir(parents=True, exist_ok=True)
+        journal.touch()  # fail on an unwritable journal now, not after the confirmation
     live = await _read_live(target)
-    if plan_file is not None:
-        chosen = plan_from_json(plan_file.read_text(encoding="utf-8"))
-        if chosen.specs_digest != specs_digest(loaded):
-            raise PlanFileError(
-                f"{plan_file} was planned from other specs than those in the specs directory",
-                hint="plan again from the current specs",
-            )
-        stale = stale_schedules(chosen, live)
+    if saved is not None:
+        stale = stale_schedules(saved, live)
         if stale:
             raise StalePlanError(stale)
+        # The safety verdict is recomputed from today's config, never trusted from the file.
+        considered = [r for r in live if not (r.name_visible and settings.is_ignored(r.name))]
+        verdict = check_policy(
+            saved.changes, live_count=len(considered), spec_count=len(loaded), config=settings
+        )
+        chosen = dataclasses.replace(saved, breaches=verdict.breaches, refusals=verdict.refusals)
     else:
         chosen = build_plan(loaded, live, settings)
     sys.stdout.write(render_plan(chosen, "text"))
@@ -467,7 +530,7 @@ async def _apply(
             hint="fix what failed and run apply again: applied changes will not repeat",
         )
     if verify:
-        await _verify(target, loaded, settings)
+        await _verify(target, loaded, settings, chosen.only)
     return EXIT_OK
 
 
@@ -476,8 +539,17 @@ async def _run_apply(target: Target, chosen: Plan, journal: Path | None) -> Appl
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
 
+    current = asyncio.current_task()
+
     def interrupted() -> None:
-        err.print("Interrupted: finishing the writes in flight, starting no new ones …")
+        if stop.is_set() and current is not None:
+            err.print("Interrupted again: abandoning the writes in flight.")
+            current.cancel()
+            return
+        err.print(
+            "Interrupted: finishing the writes in flight, starting no new ones "
+            "(Ctrl-C again to abandon them) …"
+        )
         stop.set()
 
     loop.add_signal_handler(signal.SIGINT, interrupted)
@@ -524,6 +596,11 @@ async def _run_apply(target: Target, chosen: Plan, journal: Path | None) -> Appl
                 chosen, client, concurrency=target.concurrency, on_result=on_result, stop=stop
             )
             stats = client.stats
+    except asyncio.CancelledError:
+        raise ApplyError(
+            "interrupted twice: writes that were in flight may or may not have happened",
+            hint="run `reconciler plan` to see where the account stands, then apply again",
+        ) from None
     finally:
         loop.remove_signal_handler(signal.SIGINT)
         if progress is not None:
@@ -553,9 +630,11 @@ def _journal_entry(result: ChangeResult) -> dict[str, object]:
     }
 
 
-async def _verify(target: Target, loaded: list[LoadedSpec], settings: ReconcilerConfig) -> None:
+async def _verify(
+    target: Target, loaded: list[LoadedSpec], settings: ReconcilerConfig, only: str | None
+) -> None:
     live = await _read_live(target)
-    again = build_plan(loaded, live, settings)
+    again = focus(build_plan(loaded, live, settings), name_matcher(only))
     if not again.is_empty:
         left = ", ".join(describe_change(c) for c in again.changes[:10])
         raise ApplyError(
@@ -614,6 +693,9 @@ def import_(
     Examples: reconciler import --subdomain acme --out schedules.d
               reconciler import --subdomain acme --out schedules.d --adopt
     """
+    if adopt and (only is not None or split != "none"):
+        raise typer.BadParameter("--adopt updates the existing files; drop --only and --split")
+    matches = _only(only)
     settings = load_config(config if config is not None else find_config(out))
     target = _target(api_url, subdomain, sandbox, sandbox_db)
     live = asyncio.run(_read_live(target))
@@ -626,18 +708,21 @@ def import_(
     if adopt:
         _adopt(out, kept, settings, include_unmanaged=include_unmanaged, header=header)
         return EXIT_OK
-    files = export_specs(restrict(kept, only), split=split, header=header, account=kept)
-    existing = sorted(name for name in files if (out / name).exists())
+    existing = spec_files(out) if out.is_dir() else []
     if existing:
         raise ReconcilerError(
-            f"refusing to overwrite {', '.join(str(out / n) for n in existing)}",
-            hint="use --adopt to update existing specs in place, or choose another --out",
+            f"refusing to import into {out}: it already holds spec files "
+            f"({', '.join(str(p) for p in existing[:3])}{', …' if len(existing) > 3 else ''}), "
+            "and new files beside them would name the same schedules twice",
+            hint="use --adopt to update existing specs in place, or choose an empty --out",
         )
+    selected = [r for r in kept if matches(r.name)]
+    files = export_specs(selected, split=split, header=header, account=kept)
     out.mkdir(parents=True, exist_ok=True)
     for name, text in files.items():
         (out / name).write_text(text, encoding="utf-8")
         err.print(f"wrote {out / name}")
-    err.print(f"Imported {len(restrict(kept, only))} schedules; `reconciler plan` should be empty.")
+    err.print(f"Imported {len(selected)} schedules; `reconciler plan` should be empty.")
     return EXIT_OK
 
 
@@ -691,6 +776,10 @@ def _reported_errors(codes: list[int]) -> Iterator[None]:
     except ReconcilerError as error:
         for line in render_error(error):
             err.print(line)
+        codes.append(EXIT_ERROR)
+    except OSError as error:
+        where = f"{error.filename}: " if error.filename else ""
+        err.print(f"error: {where}{error.strerror or error}")
         codes.append(EXIT_ERROR)
     except typer.Abort:
         err.print("aborted")

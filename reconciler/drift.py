@@ -13,7 +13,8 @@ Pruning does not turn unmanaged schedules into anything else here: a report neve
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import dataclasses
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from reconciler.diff import FieldChange, diff_specs
@@ -22,7 +23,7 @@ from reconciler.live import LiveSchedule
 from reconciler.location import Location
 from reconciler.spec import LoadedSpec, ReconcilerConfig
 
-__all__ = ["DriftItem", "DriftReport", "build_drift"]
+__all__ = ["DriftItem", "DriftReport", "build_drift", "focus_drift"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,4 +102,27 @@ def build_drift(
         unmanaged=unmanaged,
         in_sync=diff.unchanged,
         ignored=diff.ignored,
+    )
+
+
+def focus_drift(report: DriftReport, matches: Callable[[str], bool]) -> DriftReport:
+    """The report narrowed to schedules whose spec or live name ``matches`` (``--only``)."""
+
+    def kept(items: tuple[DriftItem, ...]) -> tuple[DriftItem, ...]:
+        return tuple(
+            i
+            for i in items
+            if matches(i.name)
+            or any(
+                f.field == "name" and isinstance(f.before, str) and matches(f.before)
+                for f in i.fields
+            )
+        )
+
+    return dataclasses.replace(
+        report,
+        changed=kept(report.changed),
+        missing=kept(report.missing),
+        unwanted=kept(report.unwanted),
+        unmanaged=kept(report.unmanaged),
     )

@@ -7,9 +7,10 @@ live record read, and a digest of the specs. The same inputs always give the sam
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from reconciler.diff import Change, UnknownField, diff_specs
@@ -23,6 +24,8 @@ __all__ = [
     "Summary",
     "UnmanagedSchedule",
     "build_plan",
+    "config_digest",
+    "focus",
     "specs_digest",
     "stale_schedules",
 ]
@@ -68,6 +71,9 @@ class Plan:
     refusals: tuple[str, ...] = ()
     fingerprints: Mapping[int, str] = field(default_factory=dict)
     specs_digest: str = ""
+    config_digest: str = ""
+    account: str = ""
+    only: str | None = None
 
     @property
     def summary(self) -> Summary:
@@ -116,6 +122,32 @@ def build_plan(
         refusals=verdict.refusals,
         fingerprints={r.id: r.fingerprint() for r in sorted(diff.considered, key=lambda r: r.id)},
         specs_digest=specs_digest(specs),
+        config_digest=config_digest(config),
+    )
+
+
+def config_digest(config: ReconcilerConfig) -> str:
+    """A digest of reconciler.yaml's meaning: prune, ignore patterns and thresholds."""
+    payload = json.dumps(config.model_dump(mode="json"), sort_keys=True)
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def focus(plan: Plan, matches: Callable[[str], bool]) -> Plan:
+    """The plan narrowed to the schedules whose new or old name ``matches`` (``--only``).
+
+    Matching and diffing always see every spec and live schedule, so narrowing can never turn
+    a rename into a delete or hide a name clash; only what is shown and applied is narrowed.
+    """
+
+    def kept(change: Change) -> bool:
+        old = change.renamed_from
+        return matches(change.name) or (old is not None and matches(old))
+
+    return dataclasses.replace(
+        plan,
+        changes=tuple(c for c in plan.changes if kept(c)),
+        unmanaged=tuple(u for u in plan.unmanaged if matches(u.name)),
+        unknown=tuple(u for u in plan.unknown if matches(u.name)),
     )
 
 

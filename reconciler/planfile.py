@@ -59,6 +59,9 @@ def plan_to_data(plan: Plan) -> dict[str, Any]:
         "unknown_fields": [{"name": u.name, "id": u.id, "field": u.field} for u in plan.unknown],
         "live_count": plan.live_count,
         "specs_digest": plan.specs_digest,
+        "config_digest": plan.config_digest,
+        "account": plan.account,
+        "only": plan.only,
         "fingerprints": {str(k): v for k, v in sorted(plan.fingerprints.items())},
     }
 
@@ -98,9 +101,14 @@ def plan_from_json(text: str) -> Plan:
             refusals=tuple(data["refusals"]),
             fingerprints={int(k): str(v) for k, v in data["fingerprints"].items()},
             specs_digest=str(data["specs_digest"]),
+            config_digest=str(data["config_digest"]),
+            account=str(data["account"]),
+            only=None if data.get("only") is None else str(data["only"]),
         )
-    except (KeyError, TypeError, ValueError) as exc:
-        raise PlanFileError(f"the plan file is damaged: {exc!r}") from None
+    except KeyError as exc:
+        raise PlanFileError(f"the plan file is damaged: the key {exc} is missing") from None
+    except (TypeError, ValueError) as exc:
+        raise PlanFileError(f"the plan file is damaged: {exc}") from None
 
 
 def _field(name: object) -> ManagedField:
@@ -139,7 +147,7 @@ def _change(data: dict[str, Any]) -> Change:
         for name, values in data["fields"].items()
     )
     raw_id = data["id"]
-    return Change(
+    change = Change(
         action=_action(data["action"]),
         name=str(data["name"]),
         id=None if raw_id is None else int(raw_id),
@@ -147,3 +155,17 @@ def _change(data: dict[str, Any]) -> Change:
         reason=data.get("reason"),
         source=_location(data.get("source")),
     )
+    _check_change(change)
+    return change
+
+
+def _check_change(change: Change) -> None:
+    """Refuse changes apply could not carry out as written (a hand-edited file)."""
+    label = f"{change.action} of {change.name!r}"
+    if change.action == "create":
+        if change.id is not None or change.values().get("name") != change.name:
+            raise ValueError(f"{label}: a create has no id and sets its own name")
+    elif change.id is None:
+        raise ValueError(f"{label}: an {change.action} needs the schedule's id")
+    elif change.action == "update" and not change.fields:
+        raise ValueError(f"{label}: an update changes at least one field")
