@@ -6,7 +6,14 @@ from reconciler.diff import Change, FieldChange
 from reconciler.normalize import display
 from reconciler.plan import Plan, Summary
 
-__all__ = ["describe_change", "field_line", "is_pause_flip", "summary_line"]
+__all__ = [
+    "counts_line",
+    "describe_change",
+    "field_line",
+    "is_pause_flip",
+    "markdown_cell",
+    "summary_line",
+]
 
 
 def summary_line(summary: Summary) -> str:
@@ -39,3 +46,18 @@ def describe_change(change: Change) -> str:
 def is_pause_flip(change: Change) -> bool:
     """An update that pauses or unpauses a live schedule (reviewers want these in sight)."""
     return change.action == "update" and any(f.field == "paused" for f in change.fields)
+
+
+def markdown_cell(text: str) -> str:
+    """Text safe in a Markdown table cell or list item: no pipes, line breaks, HTML or pings.
+
+    Schedule names are user text: a ``@team`` in one must not notify anyone from a PR comment.
+    """
+    return (
+        text.replace("&", "&amp;")
+        .replace("|", "\\|")
+        .replace("\n", " ")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace("@", "&#64;")
+    )

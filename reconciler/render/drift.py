@@ -9,6 +9,7 @@ from typing import Any, Literal, assert_never
 
 from reconciler.drift import DriftItem, DriftReport
 from reconciler.normalize import FieldValue, display
+from reconciler.render.common import markdown_cell
 
 __all__ = ["DRIFT_FORMAT_VERSION", "DRIFT_MARKER", "drift_to_data", "render_drift"]
 
@@ -82,11 +83,13 @@ def _markdown(report: DriftReport) -> str:
         ]
         lines.append("|---|---|---|---|---|")
         for item in report.changed:
-            stamp = _cell(_audit_text(item.audit))
+            stamp = markdown_cell(_audit_text(item.audit))
             for f in item.fields:
+                spec_value = markdown_cell(display(f.after))
+                live_value = markdown_cell(display(f.before))
                 lines.append(
-                    f"| {_cell(item.name)} (id {item.id}) | `{f.field}` | {_cell(display(f.after))}"
-                    f" | {_cell(display(f.before))} | {stamp} |"
+                    f"| {markdown_cell(item.name)} (id {item.id}) | `{f.field}` | {spec_value}"
+                    f" | {live_value} | {stamp} |"
                 )
         lines.append("")
     lines += _list("Missing (in specs, not live)", report.missing)
@@ -103,7 +106,7 @@ def _list(title: str, items: Sequence[DriftItem]) -> list[str]:
     if not items:
         return []
     rows = [
-        f"- {_cell(i.name)}"
+        f"- {markdown_cell(i.name)}"
         + (f" (id {i.id})" if i.id is not None else "")
         + (f" — {i.source}" if i.source else "")
         for i in items
@@ -112,10 +115,6 @@ def _list(title: str, items: Sequence[DriftItem]) -> list[str]:
     if len(rows) > 10:
         body = f"<details><summary>show {len(rows)}</summary>\n\n{body}\n\n</details>"
     return [f"#### {title} ({len(items)})", "", body, ""]
-
-
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _json_value(value: FieldValue) -> Any:

@@ -14,7 +14,13 @@ from collections.abc import Iterable, Sequence
 from reconciler.diff import Change, FieldChange
 from reconciler.normalize import display
 from reconciler.plan import Plan
-from reconciler.render.common import counts_line, describe_change, is_pause_flip, summary_line
+from reconciler.render.common import (
+    counts_line,
+    describe_change,
+    is_pause_flip,
+    markdown_cell,
+    summary_line,
+)
 
 __all__ = ["MARKER", "MAX_CHARS", "render_markdown"]
 
@@ -65,12 +71,14 @@ def _alerts(plan: Plan) -> list[str]:
     lines: list[str] = []
     if plan.refusals or plan.breaches:
         lines.append("> [!CAUTION]")
-        lines.extend(f"> **Refused:** {_cell(r)}" for r in plan.refusals)
-        lines.extend(f"> **Unsafe, apply needs `--force`:** {_cell(b)}" for b in plan.breaches)
+        lines.extend(f"> **Refused:** {markdown_cell(r)}" for r in plan.refusals)
+        lines.extend(
+            f"> **Unsafe, apply needs `--force`:** {markdown_cell(b)}" for b in plan.breaches
+        )
         lines.append("")
     if plan.warnings:
         lines.append("> [!WARNING]")
-        lines.extend(f"> {_cell(w)}  " for w in plan.warnings[:_MAX_ALERTS])
+        lines.extend(f"> {markdown_cell(w)}  " for w in plan.warnings[:_MAX_ALERTS])
         if len(plan.warnings) > _MAX_ALERTS:
             lines.append(f"> … and {len(plan.warnings) - _MAX_ALERTS} more in the JSON plan")
         lines.append("")
@@ -115,19 +123,19 @@ def _table_section(title: str, changes: Sequence[Change]) -> str:
         return ""
     rows = ["| schedule | change | spec |", "|---|---|---|"]
     rows.extend(
-        f"| {_cell(describe_change(c))} | {_fields_cell(c)} | "
-        f"{_cell(str(c.source)) if c.source else ''} |"
+        f"| {markdown_cell(describe_change(c))} | {_fieldsmarkdown_cell(c)} | "
+        f"{markdown_cell(str(c.source)) if c.source else ''} |"
         for c in changes
     )
     return _folded(f"#### {title} ({len(changes)})", rows, table=True)
 
 
-def _fields_cell(change: Change) -> str:
+def _fieldsmarkdown_cell(change: Change) -> str:
     if change.action == "delete":
-        return _cell(change.reason or "")
+        return markdown_cell(change.reason or "")
     creating = change.action == "create"
     shown = [f for f in change.fields if not (creating and f.field == "name")]
-    return "<br>".join(_cell(_field_text(f, creating=creating)) for f in shown)
+    return "<br>".join(markdown_cell(_field_text(f, creating=creating)) for f in shown)
 
 
 def _field_text(f: FieldChange, *, creating: bool) -> str:
@@ -139,7 +147,7 @@ def _field_text(f: FieldChange, *, creating: bool) -> str:
 def _unmanaged(plan: Plan) -> str:
     if not plan.unmanaged:
         return ""
-    rows = [f"- {_cell(u.name)} (id {u.id})" for u in plan.unmanaged]
+    rows = [f"- {markdown_cell(u.name)} (id {u.id})" for u in plan.unmanaged]
     return _folded(
         f"#### Unmanaged ({len(plan.unmanaged)}): live, named by no spec, left alone",
         rows,
@@ -150,7 +158,7 @@ def _unmanaged(plan: Plan) -> str:
 def _unknown(plan: Plan) -> str:
     if not plan.unknown:
         return ""
-    rows = [f"- {_cell(u.name)} (id {u.id}): `{u.field}`" for u in plan.unknown]
+    rows = [f"- {markdown_cell(u.name)} (id {u.id}): `{u.field}`" for u in plan.unknown]
     return _folded(
         f"#### Not compared ({len(plan.unknown)}): fields the API hides from this token",
         rows,
@@ -170,12 +178,7 @@ def _folded(
 
 def _name(change: Change) -> str:
     ident = f" (id {change.id})" if change.id is not None else ""
-    return f"{_cell(change.name)}{ident}"
-
-
-def _cell(text: str) -> str:
-    """Text safe inside a table cell or list item: no pipes, no line breaks, no HTML."""
-    return text.replace("|", "\\|").replace("\n", " ").replace("<", "&lt;").replace(">", "&gt;")
+    return f"{markdown_cell(change.name)}{ident}"
 
 
 def _fit(head: str, sections: Iterable[str], max_chars: int) -> str:
