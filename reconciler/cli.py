@@ -42,6 +42,7 @@ from reconciler.errors import (
     UnsafePlanError,
 )
 from reconciler.export import export_specs
+from reconciler.gitops import gitops_app
 from reconciler.live import LiveSchedule
 from reconciler.loader import find_config, load_config, load_specs, spec_files
 from reconciler.plan import (
@@ -798,6 +799,7 @@ def _reported_errors(codes: list[int]) -> Iterator[None]:
 
 
 app.add_typer(sandbox_app, name="sandbox", help="Run the local TrackDrive-compatible sandbox.")
+app.add_typer(gitops_app, name="gitops", help="GitHub: the PR plan comment and the drift issue.")
 
 
 _LOGGER_NAMES = ("reconciler", "stamina", "httpx")

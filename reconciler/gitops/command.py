@@ -44,7 +44,7 @@ RepoOption = Annotated[
     typer.Option(
         "--repo",
         envvar="GITHUB_REPOSITORY",
-        help="The repository, OWNER/NAME [env: GITHUB_REPOSITORY].",
+        help="The repository, OWNER/NAME.",
     ),
 ]
 
@@ -83,10 +83,11 @@ def comment(
         ),
     ],
 ) -> None:
-    """Post the plan as the pull request's one sticky comment, or edit it in place.
+    """Post the plan as the PR's sticky comment, or edit it.
 
-    The comment is found again by the plan's hidden marker (added if the body lacks it), on
-    any page of the pull request's comments; other comments are never touched.
+    One comment per pull request holds the plan: it is found again by the plan's hidden
+    marker (added if the body lacks it) on any page of the pull request's comments; other
+    comments are never touched.
     Example: reconciler gitops comment --repo acme/schedules --pr 7 --body-file plan.md
     """
     check_repo(repo)
@@ -119,10 +120,11 @@ def drift_issue(
     label: Annotated[str, typer.Option("--label", help="The drift issue's label.")] = DRIFT_LABEL,
     title: Annotated[str, typer.Option("--title", help="A new drift issue's title.")] = DRIFT_TITLE,
 ) -> None:
-    """Open one issue when drift appears, update it while it lasts, close it when clean.
+    """Open, update or close the drift issue.
 
-    Exit code 2 opens the issue (labelled `drift`) or puts the new report in it; 0 closes an
-    open one with a comment, or does nothing; any other code is an error and changes nothing.
+    One issue labelled `drift` follows the drift check: exit code 2 opens it or puts the new
+    report in it; 0 closes an open one with a comment, or does nothing; any other code is an
+    error and changes nothing.
     Example: reconciler gitops drift-issue --repo acme/schedules --report-file drift.md
     --drift-exit-code 2
     """

@@ -92,9 +92,15 @@ def sync_drift_issue(
         return DriftIssueResult("closed", closed)
     body = drift_issue_body(report, run_url)
     if open_issue is None:
-        return DriftIssueResult(
-            "opened", github.create_issue(repo, title=title, body=body, labels=[label])
-        )
+        opened = github.create_issue(repo, title=title, body=body, labels=[label])
+        if label not in opened.labels:
+            # Found by its label next time: without it every run would open another issue.
+            raise GitOpsError(
+                f"opened drift issue #{opened.number} but GitHub dropped its label '{label}'",
+                hint=f"create the label '{label}' in the repository (Issues → Labels), add it "
+                f"to #{opened.number}, and check that the job has `issues: write`",
+            )
+        return DriftIssueResult("opened", opened)
     if open_issue.body == body:
         return DriftIssueResult("unchanged", open_issue)
     return DriftIssueResult("updated", github.update_issue(repo, open_issue.number, body=body))
