@@ -6,8 +6,9 @@ Order, so that a name is never held by two schedules at once, even if the run st
 2. **Updates**, renames included. A rename to a name that another pending rename is moving
    away from waits for that one (``B → C`` before ``A → B``); a rename whose blocker failed is
    skipped. Swaps (``A ↔ B``) cannot be ordered and are reported as skipped.
-3. **Creates** last. A create whose name is still held by a schedule whose rename failed or
-   was skipped is skipped too, so a failure never leaves two schedules of one name.
+3. **Creates** last. A create whose name is still held (its delete, or the rename away from
+   it, failed or was skipped) is skipped too, so a failure never leaves two schedules of one
+   name.
 
 Within a phase, writes run concurrently up to ``concurrency``; one failure does not stop
 independent changes. Setting ``stop`` lets in-flight writes finish and skips the rest.
@@ -110,13 +111,7 @@ async def apply_plan(
     blocked_names = await _apply_updates(updates, run, record, still_held)
     for change in creates:
         if change.name in blocked_names:
-            record(
-                ChangeResult(
-                    change,
-                    "skipped",
-                    f'"{change.name}" is still held by a schedule whose rename did not happen',
-                )
-            )
+            record(ChangeResult(change, "skipped", _held_detail(change.name)))
     await asyncio.gather(*(run(c) for c in creates if c.name not in blocked_names))
     return report
 
@@ -137,18 +132,12 @@ async def _apply_updates(
         ready = [c for c in pending if c.renamed_from is None or not _waits(c, pending)]
         blocked_by_failure = [c for c in pending if c.renamed_from is not None and c.name in held]
         for change in blocked_by_failure:
-            record(
-                ChangeResult(
-                    change, "skipped", f'"{change.name}" is still held by another schedule'
-                )
-            )
+            record(ChangeResult(change, "skipped", _held_detail(change.name)))
             if change.renamed_from is not None:
                 held.add(change.renamed_from)
         ready = [c for c in ready if c not in blocked_by_failure]
-        if not ready:
+        if not ready and not blocked_by_failure:
             for change in pending:
-                if change in blocked_by_failure:
-                    continue
                 record(ChangeResult(change, "skipped", "renames form a cycle; rename one by hand"))
                 if change.renamed_from is not None:
                     held.add(change.renamed_from)
@@ -161,6 +150,10 @@ async def _apply_updates(
         done = {id(c) for c in ready} | {id(c) for c in blocked_by_failure}
         pending = [c for c in pending if id(c) not in done]
     return held
+
+
+def _held_detail(name: str) -> str:
+    return f'"{name}" is still held by another schedule (its delete or rename did not happen)'
 
 
 def _waits(change: Change, pending: Sequence[Change]) -> bool:

@@ -164,14 +164,16 @@ def stale_schedules(plan: Plan, live: Iterable[LiveSchedule]) -> list[str]:
     """Schedules the plan touches that changed on the account since it was computed.
 
     An update or delete is stale when its record's managed fields changed or it is gone;
-    a create is stale when a schedule of that name has appeared meanwhile.
+    a create, or a rename, is stale when another schedule has taken its name meanwhile.
     """
     current = {record.id: record for record in live}
-    names = {record.name for record in current.values()}
+    holders: dict[str, set[int]] = {}
+    for schedule in current.values():
+        holders.setdefault(schedule.name, set()).add(schedule.id)
     stale: list[str] = []
     for change in plan.changes:
         if change.id is None:
-            if change.name in names:
+            if change.name in holders:
                 stale.append(f'"{change.name}" (created on the account meanwhile)')
             continue
         record = current.get(change.id)
@@ -179,4 +181,6 @@ def stale_schedules(plan: Plan, live: Iterable[LiveSchedule]) -> list[str]:
             stale.append(f'"{change.name}" (id {change.id}, deleted meanwhile)')
         elif record.fingerprint() != plan.fingerprints.get(change.id):
             stale.append(f'"{change.name}" (id {change.id})')
+        elif change.renamed_from is not None and holders.get(change.name, set()) - {change.id}:
+            stale.append(f'"{change.name}" (the new name was taken on the account meanwhile)')
     return stale
