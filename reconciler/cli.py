@@ -33,6 +33,7 @@ from reconciler.connect import DEFAULT_SANDBOX_DB, Target, open_client
 from reconciler.drift import build_drift, focus_drift
 from reconciler.errors import (
     ApplyError,
+    ApplyInterruptedError,
     Issue,
     PlanError,
     PlanFileError,
@@ -131,6 +132,10 @@ SandboxDbOption = Annotated[
 ]
 ConcurrencyOption = Annotated[
     int, typer.Option("--concurrency", min=1, max=64, help="Requests in flight at once.")
+]
+TimeoutOption = Annotated[
+    float,
+    typer.Option("--timeout", min=1, help="Seconds to wait for one TrackDrive answer."),
 ]
 MaxRpsOption = Annotated[
     float | None,
@@ -242,6 +247,7 @@ def _target(
     sandbox_db: Path,
     concurrency: int = 8,
     max_rps: float | None = None,
+    timeout: float = 30.0,
 ) -> Target:
     if sandbox and (api_url or subdomain):
         raise typer.BadParameter("--sandbox cannot be combined with --api-url or --subdomain")
@@ -252,6 +258,7 @@ def _target(
         sandbox_db=sandbox_db,
         concurrency=concurrency,
         max_rps=max_rps,
+        timeout=timeout,
     )
 
 
@@ -296,6 +303,7 @@ def plan(
     only: OnlyOption = None,
     concurrency: ConcurrencyOption = 8,
     max_rps: MaxRpsOption = None,
+    timeout: TimeoutOption = 30.0,
     base_specs: Annotated[
         Path | None,
         typer.Option(
@@ -313,7 +321,7 @@ def plan(
     meanwhile. Example: reconciler plan --sandbox --format markdown --out plan.json
     """
     loaded, settings = _load(specs, config)
-    target = _target(api_url, subdomain, sandbox, sandbox_db, concurrency, max_rps)
+    target = _target(api_url, subdomain, sandbox, sandbox_db, concurrency, max_rps, timeout)
     matches = _only(only)
     live = asyncio.run(_read_live(target))
     result = dataclasses.replace(
@@ -401,6 +409,7 @@ def apply(
     ] = False,
     concurrency: ConcurrencyOption = 8,
     max_rps: MaxRpsOption = None,
+    timeout: TimeoutOption = 30.0,
     journal: Annotated[
         Path | None,
         typer.Option("--journal", help="Append one JSON line per change outcome to this file."),
@@ -419,7 +428,7 @@ def apply(
     lets those in flight finish and reports what was done. Exit 0 when everything applied.
     """
     loaded, settings = _load(specs, config)
-    target = _target(api_url, subdomain, sandbox, sandbox_db, concurrency, max_rps)
+    target = _target(api_url, subdomain, sandbox, sandbox_db, concurrency, max_rps, timeout)
     return asyncio.run(
         _apply(
             target,
@@ -598,7 +607,7 @@ async def _run_apply(target: Target, chosen: Plan, journal: Path | None) -> Appl
             )
             stats = client.stats
     except asyncio.CancelledError:
-        raise ApplyError(
+        raise ApplyInterruptedError(
             "interrupted twice: writes that were in flight may or may not have happened",
             hint="run `reconciler plan` to see where the account stands, then apply again",
         ) from None
@@ -614,7 +623,10 @@ async def _run_apply(target: Target, chosen: Plan, journal: Path | None) -> Appl
         f"({stats.requests} requests, {stats.retries} retries, {stats.throttled} throttled)."
     )
     if stop.is_set():
-        raise ApplyError("interrupted; run apply again to finish")
+        raise ApplyInterruptedError(
+            "interrupted; the changes above marked skipped were not started",
+            hint="run apply again to finish: applied changes will not repeat",
+        )
     return report
 
 
@@ -777,7 +789,7 @@ def _reported_errors(codes: list[int]) -> Iterator[None]:
     except ReconcilerError as error:
         for line in render_error(error):
             err.print(line)
-        codes.append(EXIT_ERROR)
+        codes.append(error.exit_code)
     except OSError as error:
         where = f"{error.filename}: " if error.filename else ""
         err.print(f"error: {where}{error.strerror or error}")

@@ -12,6 +12,7 @@
     ├── UnsafePlanError             a safety threshold is exceeded; ``--force`` overrides
     ├── StalePlanError              live records changed since the saved plan was made
     ├── ApplyError                  some changes failed or the account did not converge
+    │   └── ApplyInterruptedError   Ctrl-C stopped the apply (exit 130, as shells expect)
     └── ApiError                    TrackDrive answered badly; carries method, path, status
         ├── AuthError               401 / 403
         ├── NotFoundError           404
@@ -36,6 +37,7 @@ __all__ = [
     "ApiError",
     "ApiValidationError",
     "ApplyError",
+    "ApplyInterruptedError",
     "AuthError",
     "CredentialsError",
     "Issue",
@@ -58,6 +60,9 @@ class ReconcilerError(Exception):
 
     ``hint`` is an optional next step for the reader ("pass --force to ...").
     """
+
+    #: The process exit code the CLI uses for this error.
+    exit_code: int = 1
 
     def __init__(self, message: str, *, hint: str | None = None) -> None:
         super().__init__(message)
@@ -141,6 +146,12 @@ class StalePlanError(ReconcilerError):
 
 class ApplyError(ReconcilerError):
     """An apply finished without carrying out every change, or did not converge."""
+
+
+class ApplyInterruptedError(ApplyError):
+    """The user interrupted an apply; what was done is reported, the rest was not started."""
+
+    exit_code = 130
 
 
 class ApiError(ReconcilerError):

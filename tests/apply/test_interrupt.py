@@ -99,7 +99,7 @@ def test_sigint_stops_new_writes_and_a_rerun_converges(
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    """SIGINT after the first result: in-flight writes finish, the rest skip, exit non-zero."""
+    """SIGINT after the first result: in-flight writes finish, the rest skip, exit 130."""
     names, specs = _batch(tmp_path)
     journal = tmp_path / "apply.jsonl"
     args = ["apply", "--specs", str(specs), "--auto-approve", "--concurrency", "2"]
@@ -107,7 +107,7 @@ def test_sigint_stops_new_writes_and_a_rerun_converges(
     code, err = _interrupted_apply(account, tmp_path, [*args, "--journal", str(journal)], signals=1)
     account.set_faults(latency_ms=0)
 
-    assert code == 1, err
+    assert code == 130, err
     assert "Traceback" not in err
     assert "Interrupted: finishing the writes in flight, starting no new ones" in err
     assert "error: interrupted; run apply again to finish" in err
@@ -136,7 +136,7 @@ def test_second_sigint_abandons_writes_in_flight_and_a_rerun_converges(
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    """A second SIGINT abandons the writes in flight, says so, exits 1; a rerun converges."""
+    """A second SIGINT abandons the writes in flight, says so, exits 130; a rerun converges."""
     names, specs = _batch(tmp_path)
     args = ["apply", "--specs", str(specs), "--auto-approve", "--concurrency", "2"]
     account.set_faults(latency_ms=LATENCY_MS)
@@ -145,7 +145,7 @@ def test_second_sigint_abandons_writes_in_flight_and_a_rerun_converges(
     time.sleep(2 * LATENCY_MS / 1000)
     account.set_faults(latency_ms=0)
 
-    assert code == 1, err
+    assert code == 130, err
     assert "Traceback" not in err
     assert "Interrupted again: abandoning the writes in flight." in err
     assert (
