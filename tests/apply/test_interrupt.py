@@ -110,7 +110,7 @@ def test_sigint_stops_new_writes_and_a_rerun_converges(
     assert code == 130, err
     assert "Traceback" not in err
     assert "Interrupted: finishing the writes in flight, starting no new ones" in err
-    assert "error: interrupted; run apply again to finish" in err
+    assert "error: interrupted; the changes above marked skipped were not started" in err
     results = reported(err)
     applied = sorted(r.name for r in results if r.outcome == "applied")
     skipped = [r for r in results if r.outcome == "skipped"]
