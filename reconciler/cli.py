@@ -135,7 +135,7 @@ ConcurrencyOption = Annotated[
 ]
 TimeoutOption = Annotated[
     float,
-    typer.Option("--timeout", min=1, help="Seconds to wait for one TrackDrive answer."),
+    typer.Option("--timeout", min=0.1, help="Seconds to wait for one TrackDrive answer."),
 ]
 MaxRpsOption = Annotated[
     float | None,

@@ -8,7 +8,6 @@ with the faults off then converges, and no name is ever held by two schedules.
 
 from __future__ import annotations
 
-import functools
 import threading
 import time
 from collections import Counter
@@ -18,9 +17,7 @@ from typing import Any
 import pytest
 import stamina
 
-from reconciler import cli
 from reconciler.cli import main
-from reconciler.connect import Target
 from tests.apply.scenario import (
     FAULTS_OFF,
     FINAL_NAMES,
@@ -193,15 +190,13 @@ def test_writes_that_time_out_are_reported_and_a_rerun_converges(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     """Writes that time out (and may commit later) are reported failed; a rerun converges."""
-    # The CLI has no --timeout (Target's 30 s is fixed); shorten it for this test only.
-    monkeypatch.setattr(cli, "Target", functools.partial(Target, timeout=_TIMEOUT_S))
     scenario = build_scenario(faulty_account, tmp_path)
     faulty_account.reset()
     with (
         stamina.set_testing(True, attempts=2, cap=True),
         _SlowAfterFirstRead(faulty_account) as slow,
     ):
-        code = main(_apply(scenario, "--no-verify"))
+        code = main(_apply(scenario, "--no-verify", "--timeout", str(_TIMEOUT_S)))
     assert slow.switched
     # Writes the client gave up on are still sleeping in the server: let them land first.
     time.sleep(_SLOW_MS / 1000 + 0.2)
