@@ -170,7 +170,10 @@ class _Walker:
 
     def _scalar(self, node: ScalarNode) -> Any:
         text = str(node.value)
-        tag = str(node.tag)
+        # node.tag rebuilds its text on every access (a third of the walk); the raw suffix of a
+        # resolved tag is the same string.
+        ctag = getattr(node, "ctag", None)
+        tag = str(ctag.suffix) if ctag is not None and ctag.handle is None else str(node.tag)
         if node.style in ("'", '"') or tag.endswith(":str"):
             return text
         if tag.endswith(":null"):

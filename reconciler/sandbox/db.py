@@ -24,6 +24,8 @@ CREATE TABLE IF NOT EXISTS schedules (
     updated_us INTEGER NOT NULL,
     data TEXT NOT NULL
 );
+CREATE INDEX IF NOT EXISTS schedules_created ON schedules (created_us, id);
+CREATE INDEX IF NOT EXISTS schedules_updated ON schedules (updated_us, id);
 CREATE TABLE IF NOT EXISTS leads (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     uuid TEXT NOT NULL UNIQUE,

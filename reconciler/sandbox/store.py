@@ -26,6 +26,9 @@ _ORDER_EXPRESSIONS: dict[str, str] = {
 }
 
 
+_NOT_NULL_ORDERS = frozenset({"created_at", "updated_at"})
+
+
 def _order_expression(field: str) -> str:
     return _ORDER_EXPRESSIONS.get(field, _JSON.format(field=field))
 
@@ -187,6 +190,10 @@ class ScheduleStore:
         direction = "DESC" if query.descending else "ASC"
         if query.order is None:
             order_by = f"id {direction}"
+        elif query.order in _NOT_NULL_ORDERS:
+            # NOT NULL columns with an index: no NULL ordering term, so SQLite can walk the
+            # index instead of sorting the whole table for every page.
+            order_by = f"{_ORDER_EXPRESSIONS[query.order]} {direction}, id ASC"
         else:
             expression = _order_expression(query.order)
             # Postgres puts NULLs last when ascending and first when descending.
