@@ -2,7 +2,7 @@
 
 Not a test: a measurement. It writes ``--n`` schedules spread over ``--files`` files in a
 temporary directory (names, offer ids, the API's boolean words, decimal and quoted sort orders,
-duplicate timeframes, comments), then times, best of three:
+duplicate timeframes, comments), then times, best of five:
 
 - ``wall_s``: ``reconciler.loader.load_specs`` on the directory (read, parse with locations,
   validate, check duplicates);
@@ -32,7 +32,7 @@ from reconciler.loader import load_specs
 
 __all__ = ["libyaml_parse", "main", "run", "write_specs"]
 
-REPEAT = 3
+REPEAT = 5
 
 _CAMPAIGNS = (
     "Solar",
@@ -119,7 +119,7 @@ def _timed(job: Callable[[], int], expected: int) -> float:
 def run(n: int, files: int) -> dict[str, float]:
     """Time ``load_specs`` and the bare libyaml parse on ``n`` schedules in ``files`` files.
 
-    The two are run in turn, best of three each, so a busy machine slows both alike.
+    The two are run in turn, best of five each, so a busy machine slows both alike.
     """
     with tempfile.TemporaryDirectory(prefix="bench-validate-") as tmp:
         directory = Path(tmp) / "schedules.d"
