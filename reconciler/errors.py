@@ -155,7 +155,12 @@ class ApplyInterruptedError(ApplyError):
 
 
 class ApiError(ReconcilerError):
-    """TrackDrive answered a request with an error, or did not answer."""
+    """An HTTP API answered a request with an error, or did not answer.
+
+    ``service`` names the API when it is not TrackDrive (the GitOps commands talk to GitHub).
+    """
+
+    service: str = ""
 
     def __init__(
         self,
@@ -170,7 +175,8 @@ class ApiError(ReconcilerError):
         self.path = path
         self.status = status
         where = f"{method} {path}" + (f" answered {status}" if status is not None else "")
-        super().__init__(f"{where}: {message}", hint=hint)
+        prefix = f"{self.service}: " if self.service else ""
+        super().__init__(f"{prefix}{where}: {message}", hint=hint)
 
 
 class AuthError(ApiError):

@@ -13,7 +13,7 @@ headers, and the token goes nowhere but the Authorization header.
 
 from __future__ import annotations
 
-from reconciler.errors import ReconcilerError
+from reconciler.errors import ApiError, ReconcilerError
 
 __all__ = ["GitHubAuthError", "GitHubError", "GitOpsError"]
 
@@ -22,23 +22,10 @@ class GitOpsError(ReconcilerError):
     """A GitOps command cannot do its job (bad repository name, missing token or file)."""
 
 
-class GitHubError(GitOpsError):
+class GitHubError(GitOpsError, ApiError):
     """GitHub answered a request with an error, or did not answer."""
 
-    def __init__(
-        self,
-        message: str,
-        *,
-        method: str,
-        path: str,
-        status: int | None = None,
-        hint: str | None = None,
-    ) -> None:
-        self.method = method
-        self.path = path
-        self.status = status
-        where = f"GitHub: {method} {path}" + (f" answered {status}" if status is not None else "")
-        super().__init__(f"{where}: {message}", hint=hint)
+    service = "GitHub"
 
 
 class GitHubAuthError(GitHubError):
