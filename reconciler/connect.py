@@ -16,7 +16,14 @@ from pathlib import Path
 import httpx
 
 from reconciler.sandbox import SandboxConfig, create_app
-from reconciler.trackdrive import Account, TrackDriveClient, build_http_client, resolve_account
+from reconciler.trackdrive import (
+    ENV_PRIVATE_KEY,
+    ENV_PUBLIC_KEY,
+    Account,
+    TrackDriveClient,
+    build_http_client,
+    resolve_account,
+)
 
 __all__ = ["DEFAULT_SANDBOX_DB", "Target", "open_client"]
 
@@ -35,19 +42,32 @@ class Target:
     concurrency: int = 8
     max_rps: float | None = None
     timeout: float = 30.0
+    # The variables holding the keys: an account in accounts.yaml names its own.
+    public_key_env: str = ENV_PUBLIC_KEY
+    private_key_env: str = ENV_PRIVATE_KEY
+
+    def account(self, env: Mapping[str, str]) -> Account:
+        """The TrackDrive account and its keys (not for the sandbox)."""
+        return resolve_account(
+            api_url=self.api_url,
+            subdomain=self.subdomain,
+            env=env,
+            public_key_env=self.public_key_env,
+            private_key_env=self.private_key_env,
+        )
 
     def describe(self, env: Mapping[str, str]) -> str:
         """Where the command is pointed, for the first line of its output (no secrets)."""
         if self.sandbox:
             return f"local sandbox ({self.sandbox_db})"
-        return resolve_account(api_url=self.api_url, subdomain=self.subdomain, env=env).base_url
+        return self.account(env).base_url
 
 
 @asynccontextmanager
 async def open_client(target: Target, env: Mapping[str, str]) -> AsyncIterator[TrackDriveClient]:
     """A ready client for ``target``; closes its connections on exit."""
     if not target.sandbox:
-        account = resolve_account(api_url=target.api_url, subdomain=target.subdomain, env=env)
+        account = target.account(env)
         async with build_http_client(account, timeout=target.timeout) as http:
             yield TrackDriveClient(http, concurrency=target.concurrency, max_rps=target.max_rps)
         return

@@ -6,6 +6,7 @@
     ├── SpecError                   one or more problems in schedules.d/ or reconciler.yaml,
     │                               each an ``Issue`` with a file:line:col location
     ├── CredentialsError            TRACKDRIVE_* variables missing, or no account chosen
+    ├── AccountError                no such key in accounts.yaml, or none chosen among several
     ├── PlanError                   the specs cannot be matched to the live account
     │                               (ambiguous name, pinned id not found), each an ``Issue``
     ├── PlanFileError               a saved plan that cannot be read or whose specs changed
@@ -34,6 +35,7 @@ from dataclasses import dataclass
 from reconciler.location import Location
 
 __all__ = [
+    "AccountError",
     "ApiError",
     "ApiValidationError",
     "ApplyError",
@@ -104,6 +106,10 @@ class SpecError(ReconcilerError):
 
 class CredentialsError(ReconcilerError):
     """No account or credentials were given."""
+
+
+class AccountError(ReconcilerError):
+    """accounts.yaml has no account with that key, or a command needs one chosen."""
 
 
 class PlanError(ReconcilerError):

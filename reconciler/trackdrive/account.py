@@ -50,13 +50,20 @@ class Account:
 
 
 def resolve_account(
-    *, api_url: str | None, subdomain: str | None, env: Mapping[str, str]
+    *,
+    api_url: str | None,
+    subdomain: str | None,
+    env: Mapping[str, str],
+    public_key_env: str = ENV_PUBLIC_KEY,
+    private_key_env: str = ENV_PRIVATE_KEY,
 ) -> Account:
     """The account from explicit values first, then ``env``; raises CredentialsError if unset.
 
     ``api_url`` and ``subdomain`` are the ``--api-url`` and ``--subdomain`` values (``None``
-    when not given); they beat ``TRACKDRIVE_API_URL`` and ``TRACKDRIVE_SUBDOMAIN``. Every
-    problem is reported at once, so one run tells the user all that is missing.
+    when not given); they beat ``TRACKDRIVE_API_URL`` and ``TRACKDRIVE_SUBDOMAIN``. The keys
+    come from the variables named by ``public_key_env`` and ``private_key_env`` (an account in
+    ``accounts.yaml`` names its own). Every problem is reported at once, so one run tells the
+    user all that is missing.
     """
     problems: list[str] = []
     base_url: str | None = None
@@ -64,11 +71,11 @@ def resolve_account(
         base_url = _base_url(api_url, subdomain, env)
     except CredentialsError as exc:
         problems.append(exc.message)
-    public_key = _secret(env, ENV_PUBLIC_KEY)
-    private_key = _secret(env, ENV_PRIVATE_KEY)
+    public_key = _secret(env, public_key_env)
+    private_key = _secret(env, private_key_env)
     missing = [
         name
-        for name, value in ((ENV_PUBLIC_KEY, public_key), (ENV_PRIVATE_KEY, private_key))
+        for name, value in ((public_key_env, public_key), (private_key_env, private_key))
         if value is None
     ]
     if missing:

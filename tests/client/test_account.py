@@ -141,3 +141,32 @@ async def test_http_client_sends_basic_auth_and_user_agent() -> None:
         assert request.headers["User-Agent"] == USER_AGENT
         assert USER_AGENT.startswith("trackdrive-reconciler/")
         assert "priv-456" not in repr(http) + repr(authorized.headers)
+
+
+def test_an_account_reads_its_keys_from_the_variables_it_names() -> None:
+    """With named key variables, the keys come from them and never from the default pair."""
+    env = {**KEYS, "ACME_PUBLIC": "acme-pub", "ACME_PRIVATE": "acme-priv"}
+    account = resolve_account(
+        api_url=None,
+        subdomain="acme",
+        env=env,
+        public_key_env="ACME_PUBLIC",
+        private_key_env="ACME_PRIVATE",
+    )
+    assert account == Account("https://acme.trackdrive.com", "acme-pub", "acme-priv")
+
+
+def test_missing_named_key_variables_are_named_in_the_error() -> None:
+    """An account's own key variables, when unset, are named; the default pair does not stand in."""
+    with pytest.raises(CredentialsError) as raised:
+        resolve_account(
+            api_url=None,
+            subdomain="acme",
+            env=KEYS,
+            public_key_env="TRACKDRIVE_ACME_PUBLIC_KEY",
+            private_key_env="TRACKDRIVE_ACME_PRIVATE_KEY",
+        )
+    assert raised.value.message == (
+        "missing TRACKDRIVE_ACME_PUBLIC_KEY and TRACKDRIVE_ACME_PRIVATE_KEY: set the TrackDrive "
+        "API keys in the environment (never in a file in the repository)"
+    )
