@@ -65,6 +65,16 @@ def _schedule_lines(index: int, rng: random.Random) -> list[str]:
     if index % 2:
         timeframe = rng.choice(_TIMEFRAMES)
         lines.append(f"    lead_duplicate_timeframe: {timeframe}   # seconds")
+    if index % 5 == 0:
+        lines.append(f"    description: {campaign} leads in {region}")
+    elif index % 5 == 1:
+        lines.extend(
+            [
+                "    description: |",
+                f"      {campaign} leads in {region}.",
+                "      Overflow goes to the next schedule by sortable order.",
+            ]
+        )
     if index % 211 == 0:
         lines.append("    ensure: absent              # retired campaign")
     return lines

@@ -3,6 +3,16 @@
 Comparing canonical values is what keeps a plan from showing a change that is not one:
 ``"10.0"`` and ``10`` are the same ``sortable_order``; ``"on"`` and ``true`` the same ``paused``.
 Each function raises ``ValueError`` with a sentence a user can act on.
+
+``description`` (free text, "blank allowed" in TrackDrive's reference) is compared as text
+after three rules, so that what an editor or a YAML block scalar adds never shows as a change:
+
+1. line endings ``\r\n`` and ``\r`` are ``\n``;
+2. whitespace at the end of each line, and blank lines at the end, do not count;
+3. a blank description (``null``, ``""``, only whitespace) is "no description": ``None``.
+
+Leading whitespace and inner blank lines are kept: indentation may be meant. The canonical
+value is also what is sent, so after an apply the live text equals the canonical one.
 """
 
 from __future__ import annotations
@@ -19,11 +29,15 @@ __all__ = [
     "display",
     "to_bool",
     "to_decimal",
+    "to_description",
     "to_int",
     "to_offer_id",
 ]
 
-ManagedField = Literal["name", "offer_id", "paused", "sortable_order", "lead_duplicate_timeframe"]
+# Free text last: an import writes it, and a plan shows it, after the short values.
+ManagedField = Literal[
+    "name", "offer_id", "paused", "sortable_order", "lead_duplicate_timeframe", "description"
+]
 MANAGED_FIELDS: Final[tuple[ManagedField, ...]] = get_args(ManagedField)
 
 FieldValue = str | int | bool | Decimal | None
@@ -109,6 +123,17 @@ def to_offer_id(value: object) -> int | None:
     return number
 
 
+def to_description(value: object) -> str | None:
+    """A description in canonical form (see the module's rules); ``None`` when blank."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ValueError(f"expected a description as text, got {_describe(value)}")
+    lines = value.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    text = "\n".join(line.rstrip() for line in lines).rstrip()
+    return text or None
+
+
 def canonical(field: ManagedField, value: object) -> FieldValue:
     """The canonical form of ``value`` for ``field``."""
     match field:
@@ -119,6 +144,8 @@ def canonical(field: ManagedField, value: object) -> FieldValue:
         case "offer_id":
             # Rails may render a blank foreign key as "": the same as no offer.
             return None if value == "" else to_offer_id(value)
+        case "description":
+            return to_description(value)
         case "paused":
             return to_bool(value)
         case "sortable_order":

@@ -30,6 +30,7 @@ from reconciler.normalize import (
     describe,
     to_bool,
     to_decimal,
+    to_description,
     to_int,
     to_offer_id,
 )
@@ -128,6 +129,11 @@ _Id = Annotated[
     BeforeValidator(lambda v: None if v is None else _positive_id(v)),
     WithJsonSchema(_whole_number_schema(1)),
 ]
+_Description = Annotated[
+    str | None,
+    BeforeValidator(to_description),
+    WithJsonSchema({"type": ["string", "null"]}),
+]
 _Name = Annotated[str, BeforeValidator(_name), WithJsonSchema({"type": "string", "pattern": r"\S"})]
 
 
@@ -152,6 +158,13 @@ class ScheduleSpec(BaseModel):
     )
     lead_duplicate_timeframe: _Seconds = Field(
         default=None, description="Seconds within which a repeated lead counts as a duplicate."
+    )
+    description: _Description = Field(
+        default=None,
+        description=(
+            "Free text. Line endings, trailing spaces and a final newline do not count; "
+            "blank or null means no description."
+        ),
     )
     ensure: Annotated[Ensure, BeforeValidator(_ensure)] = Field(
         default="present", description="`absent` deletes the live schedule of this name."

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from reconciler.diff import Change, FieldChange
-from reconciler.normalize import display
+from reconciler.normalize import FieldValue, display
 from reconciler.plan import Plan, Summary
 
 __all__ = [
+    "brief",
     "counts_line",
     "describe_change",
     "field_line",
+    "is_long",
     "is_pause_flip",
     "markdown_cell",
     "summary_line",
@@ -27,11 +29,34 @@ def counts_line(plan: Plan) -> str:
     return f"{s.unchanged} unchanged, {s.unmanaged} unmanaged, {s.ignored} ignored"
 
 
+# A text value longer than this, or of more than one line, is shown briefly in a change line.
+_BRIEF_CHARS = 40
+
+
+def is_long(value: FieldValue) -> bool:
+    """Whether a value is too long or too tall to stand whole in a one-line change."""
+    return isinstance(value, str) and ("\n" in value or len(value) > _BRIEF_CHARS)
+
+
+def brief(value: FieldValue) -> str:
+    """A value as ``display`` shows it; a long text as its first words and its size.
+
+    ``"Routes solar leads to the east-coast…" (3 lines, 212 characters)``
+    """
+    if not isinstance(value, str) or not is_long(value):
+        return display(value)
+    first = value.split("\n", 1)[0]
+    cut = first if len(first) <= _BRIEF_CHARS else first[:_BRIEF_CHARS].rstrip()
+    lines = value.count("\n") + 1
+    size = f"{lines} lines, {len(value)} characters" if lines > 1 else f"{len(value)} characters"
+    return f"{display(cut + '…')} ({size})"
+
+
 def field_line(change: FieldChange, *, creating: bool = False) -> str:
-    """``paused: false → true``, or ``offer_id: 12`` for a create."""
+    """``paused: false → true``, or ``offer_id: 12`` for a create; long texts in brief."""
     if creating:
-        return f"{change.field}: {display(change.after)}"
-    return f"{change.field}: {display(change.before)} → {display(change.after)}"
+        return f"{change.field}: {brief(change.after)}"
+    return f"{change.field}: {brief(change.before)} → {brief(change.after)}"
 
 
 def describe_change(change: Change) -> str:

@@ -8,8 +8,8 @@ from decimal import Decimal
 from typing import Any, Literal, assert_never
 
 from reconciler.drift import DriftItem, DriftReport
-from reconciler.normalize import FieldValue, display
-from reconciler.render.common import markdown_cell
+from reconciler.normalize import FieldValue
+from reconciler.render.common import brief, markdown_cell
 
 __all__ = ["DRIFT_FORMAT_VERSION", "DRIFT_MARKER", "drift_to_data", "render_drift"]
 
@@ -60,7 +60,7 @@ def _text(report: DriftReport) -> str:
         stamp = _audit_text(item.audit)
         lines.append(f'~ changed "{item.name}" (id {item.id})' + (f"  [{stamp}]" if stamp else ""))
         lines.extend(
-            f"    {f.field}: spec {display(f.after)}, live {display(f.before)}" for f in item.fields
+            f"    {f.field}: spec {brief(f.after)}, live {brief(f.before)}" for f in item.fields
         )
     lines.extend(
         f'+ missing "{i.name}"' + (f"  [{i.source}]" if i.source else "") for i in report.missing
@@ -85,8 +85,8 @@ def _markdown(report: DriftReport) -> str:
         for item in report.changed:
             stamp = markdown_cell(_audit_text(item.audit))
             for f in item.fields:
-                spec_value = markdown_cell(display(f.after))
-                live_value = markdown_cell(display(f.before))
+                spec_value = markdown_cell(brief(f.after))
+                live_value = markdown_cell(brief(f.before))
                 lines.append(
                     f"| {markdown_cell(item.name)} (id {item.id}) | `{f.field}` | {spec_value}"
                     f" | {live_value} | {stamp} |"

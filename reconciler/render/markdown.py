@@ -12,11 +12,13 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
 from reconciler.diff import Change, FieldChange
-from reconciler.normalize import display
+from reconciler.normalize import FieldValue, display
 from reconciler.plan import Plan
 from reconciler.render.common import (
+    brief,
     counts_line,
     describe_change,
+    is_long,
     is_pause_flip,
     markdown_cell,
     summary_line,
@@ -29,6 +31,8 @@ MAX_CHARS = 65_000
 _FOLD_AFTER = 10
 _GROUP_AT = 3
 _MAX_ALERTS = 20
+# A long text is shown whole in its folded block up to this size; the JSON plan has the rest.
+_SHOWN_CHARS = 2_000
 
 
 def render_markdown(
@@ -104,15 +108,17 @@ def _attention(changes: Sequence[Change]) -> str:
 
 
 def _grouped_edits(changes: Sequence[Change]) -> str:
-    groups: dict[tuple[str, str, str], list[Change]] = defaultdict(list)
+    groups: dict[tuple[str, str, str], list[FieldChange]] = defaultdict(list)
     for change in changes:
         if change.action != "update":
             continue
         for f in change.fields:
-            groups[(f.field, display(f.before), display(f.after))].append(change)
+            groups[(f.field, display(f.before), display(f.after))].append(f)
+    # Values are user text (a description): escaped, and long ones in brief.
     rows = [
-        f"- `{field}` {before} → {after} on {len(members)} schedules"
-        for (field, before, after), members in sorted(groups.items())
+        f"- `{key[0]}` {markdown_cell(brief(members[0].before))} → "
+        f"{markdown_cell(brief(members[0].after))} on {len(members)} schedules"
+        for key, members in sorted(groups.items())
         if len(members) >= _GROUP_AT
     ]
     return "#### Same edit on many schedules\n\n" + "\n".join(rows) + "\n" if rows else ""
@@ -135,13 +141,31 @@ def _fieldsmarkdown_cell(change: Change) -> str:
         return markdown_cell(change.reason or "")
     creating = change.action == "create"
     shown = [f for f in change.fields if not (creating and f.field == "name")]
-    return "<br>".join(markdown_cell(_field_text(f, creating=creating)) for f in shown)
+    return "<br>".join(_field_text(f, creating=creating) for f in shown)
 
 
 def _field_text(f: FieldChange, *, creating: bool) -> str:
+    """One field's change, escaped for a table cell; a long text folded in ``<details>``."""
     if creating:
-        return f"`{f.field}` = {display(f.after)}"
-    return f"`{f.field}` {display(f.before)} → {display(f.after)}"
+        line = f"`{f.field}` = {brief(f.after)}"
+    else:
+        line = f"`{f.field}` {brief(f.before)} → {brief(f.after)}"
+    if not (is_long(f.before) or is_long(f.after)):
+        return markdown_cell(line)
+    parts = [] if creating else ["**before:**", *_text_lines(f.before), "**after:**"]
+    parts.extend(_text_lines(f.after))
+    return f"<details><summary>{markdown_cell(line)}</summary>{'<br>'.join(parts)}</details>"
+
+
+def _text_lines(value: FieldValue) -> list[str]:
+    """A value's lines, each escaped, cut after ``_SHOWN_CHARS`` characters."""
+    if not isinstance(value, str):
+        return [markdown_cell(display(value))]
+    shown = value[:_SHOWN_CHARS]
+    lines = [markdown_cell(line) for line in shown.split("\n")]
+    if len(value) > len(shown):
+        lines.append(f"_… {len(value) - len(shown)} more characters in the JSON plan_")
+    return lines
 
 
 def _unmanaged(plan: Plan) -> str:

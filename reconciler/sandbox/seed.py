@@ -119,6 +119,11 @@ def _seed_generated(
             "sortable_order": rails_decimal(Decimal(f"{order // 10}.{order % 10}")),
             "lead_duplicate_timeframe": rng.choice(_TIMEFRAMES),
         }
+        if index % 4 == 0:  # some described, a few over several lines (no rng: same names)
+            lines = [f"{campaign} leads, batch {index // 4 + 1}."]
+            if index % 12 == 0:
+                lines.append("Overflow goes to the next schedule by sortable order.")
+            changes["description"] = "\n".join(lines)
         created = now - timedelta(seconds=(count - index) * 3600)
         store.create(changes, created_at=created)
 

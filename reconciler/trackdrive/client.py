@@ -31,7 +31,7 @@ T = TypeVar("T")
 logger = logging.getLogger("reconciler.trackdrive")
 
 # POST /api/v1/schedules takes these; the other managed fields only PUT does.
-_POST_FIELDS: Final[tuple[ManagedField, ...]] = ("name", "offer_id", "paused")
+_POST_FIELDS: Final[tuple[ManagedField, ...]] = ("name", "offer_id", "paused", "description")
 _PUT_ONLY_FIELDS: Final[tuple[ManagedField, ...]] = ("sortable_order", "lead_duplicate_timeframe")
 # More pages than this is not an account but a broken answer (2.5 million schedules at 25).
 _MAX_PAGES: Final = 100_000
@@ -107,9 +107,7 @@ class TrackDriveClient:
 
     # -- writing ---------------------------------------------------------------------------
 
-    async def create_schedule(
-        self, fields: Mapping[ManagedField, FieldValue], *, description: str | None = None
-    ) -> LiveSchedule:
+    async def create_schedule(self, fields: Mapping[ManagedField, FieldValue]) -> LiveSchedule:
         """Create a schedule: one POST, then one PUT if a field only PUT accepts is given.
 
         The POST is never sent again blindly: when its outcome is unknown, the name is looked
@@ -120,8 +118,6 @@ class TrackDriveClient:
         if not isinstance(name, str) or not name:
             raise ValueError("a schedule is created with a name")
         post: dict[str, Any] = {k: fields[k] for k in _POST_FIELDS if k in fields}
-        if description is not None:
-            post["description"] = description
         later = {k: fields[k] for k in _PUT_ONLY_FIELDS if k in fields}
         already_named = {s.id for s in await self.find_by_name(name)}
         created = await self._post_once_only(name, encode_params(post), already_named)

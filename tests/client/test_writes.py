@@ -29,9 +29,10 @@ async def test_create_is_one_post_then_one_put(sandbox: RunningSandbox) -> None:
         "paused": True,
         "sortable_order": Decimal("10.5"),
         "lead_duplicate_timeframe": 30,
+        "description": "made by a test",
     }
     async with connect(sandbox) as client:
-        created = await client.create_schedule(fields, description="made by a test")
+        created = await client.create_schedule(fields)
         fetched = await client.get_schedule(created.id)
     assert created.fields == fields
     assert fetched.fields == fields
@@ -47,6 +48,21 @@ async def test_create_without_put_only_fields_sends_no_put(sandbox: RunningSandb
     assert (created.fields["paused"], created.fields["offer_id"]) == (False, 7)
     assert route_count(sandbox, POST) == 1
     assert route_count(sandbox, PUT) == 0
+
+
+async def test_a_description_is_sent_with_the_post_and_set_by_a_put(
+    sandbox: RunningSandbox,
+) -> None:
+    """description is a POST field (no PUT for it) and a PUT changes it, line breaks kept."""
+    async with connect(sandbox) as client:
+        created = await client.create_schedule({"name": "Noted", "description": "first"})
+        assert route_count(sandbox, PUT) == 0
+        updated = await client.update_schedule(created.id, {"description": "one\ntwo"})
+        fetched = await client.get_schedule(created.id)
+    assert created.fields["description"] == "first"
+    assert updated.fields["description"] == "one\ntwo"
+    assert fetched.fields["description"] == "one\ntwo"
+    assert route_count(sandbox, POST) == 1
 
 
 async def test_update_sends_exactly_the_fields_given(sandbox: RunningSandbox) -> None:

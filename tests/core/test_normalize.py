@@ -16,6 +16,7 @@ from reconciler.normalize import (
     display,
     to_bool,
     to_decimal,
+    to_description,
     to_int,
     to_offer_id,
 )
@@ -65,6 +66,8 @@ def accepted_inputs(field: ManagedField) -> st.SearchStrategy[object]:
         case "lead_duplicate_timeframe":
             seconds = st.integers(min_value=0, max_value=10**9)
             return st.one_of(st.none(), st.just(""), seconds, seconds.map(str))
+        case "description":
+            return st.one_of(st.none(), st.text())
 
 
 @settings(database=None, max_examples=100)
@@ -206,6 +209,8 @@ def test_canonical_is_idempotent(data: st.DataObject) -> None:
         ("offer_id", [1001, "1001", Decimal("1001.0")]),
         ("lead_duplicate_timeframe", [30, "30", Decimal("30.0")]),
         ("lead_duplicate_timeframe", [None, ""]),
+        ("description", [None, "", "  ", "\n", "\r\n \t\n"]),
+        ("description", ["Solar\nEast", "Solar\r\nEast\r\n", "Solar  \nEast\t\n\n", "Solar\rEast"]),
     ],
 )
 def test_equivalent_spellings_have_one_canonical_form(
@@ -214,6 +219,43 @@ def test_equivalent_spellings_have_one_canonical_form(
     """Spellings that mean the same value canonicalize equal, so the diff sees no change."""
     forms = {repr(canonical(field, spelling)) for spelling in spellings}
     assert len(forms) == 1, forms
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Routes solar leads", "Routes solar leads"),
+        ("Line one\r\nLine two\r\n", "Line one\nLine two"),
+        ("old Mac\rline", "old Mac\nline"),
+        ("trailing   \nspaces\t \n\n\n", "trailing\nspaces"),
+        ("  indented\n\n  after a blank line", "  indented\n\n  after a blank line"),
+        ("", None),
+        (" \t\r\n", None),
+        (None, None),
+    ],
+)
+def test_description_rules(raw: str | None, expected: str | None) -> None:
+    """\\r\\n and \\r are \\n; trailing spaces per line and final blank lines go; blank is None."""
+    assert canonical("description", raw) == expected
+
+
+def test_a_description_that_is_not_text_is_refused() -> None:
+    """A number or a list as a description is an error that says a text was expected."""
+    with pytest.raises(ValueError, match=r"^expected a description as text, got 12$"):
+        canonical("description", 12)
+
+
+@settings(database=None, max_examples=100)
+@given(st.text(max_size=80))
+def test_a_canonical_description_has_no_carriage_return_and_no_trailing_space(text: str) -> None:
+    """Whatever text comes in, the canonical one has no \\r and no line ending in whitespace."""
+    result = to_description(text)
+    if result is None:
+        assert text.strip() == ""
+        return
+    assert "\r" not in result
+    assert all(line == line.rstrip() for line in result.split("\n"))
+    assert result.split() == text.split()  # only whitespace ever changes
 
 
 def test_canonical_keeps_names_exactly() -> None:

@@ -93,14 +93,15 @@ def test_managed_values_follow_the_managed_field_order() -> None:
     ]
 
 
-def test_the_managed_fields_are_the_five_the_design_names() -> None:
-    """Exactly name, offer_id, paused, sortable_order and lead_duplicate_timeframe are managed."""
+def test_the_managed_fields_are_the_six_the_reference_lets_post_or_put_write() -> None:
+    """name, offer_id, paused, sortable_order, lead_duplicate_timeframe, description: managed."""
     assert MANAGED_FIELDS == (
         "name",
         "offer_id",
         "paused",
         "sortable_order",
         "lead_duplicate_timeframe",
+        "description",
     )
 
 
@@ -113,6 +114,7 @@ def test_schedule_keys_are_every_field_in_declaration_order() -> None:
         "paused",
         "sortable_order",
         "lead_duplicate_timeframe",
+        "description",
         "ensure",
     )
 

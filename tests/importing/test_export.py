@@ -29,6 +29,9 @@ def _records(count: int) -> list[dict[str, Any]]:
             "paused": rng.choice([True, False, "1", "off"]),
             "sortable_order": rng.choice([None, "10", "2.5", "0.000001", "-3"]),
             "lead_duplicate_timeframe": rng.choice([None, 0, 3600, 2592000]),
+            "description": rng.choice(
+                [None, "", "Solar leads", "two\r\nlines\n", "# not a comment"]
+            ),
         }
         for index in range(count)
     ]
@@ -268,6 +271,7 @@ _OPTIONAL: dict[str, st.SearchStrategy[Any]] = {
     "paused": st.one_of(st.booleans(), st.sampled_from(["1", "0", "yes", "OFF", "on"])),
     "sortable_order": _DECIMALS,
     "lead_duplicate_timeframe": st.one_of(st.none(), st.integers(-10, 10**9)),
+    "description": st.one_of(st.none(), st.text(max_size=60), st.sampled_from(["a\r\nb  \n", " "])),
 }
 
 

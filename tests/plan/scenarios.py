@@ -89,4 +89,39 @@ def _big_pause() -> Scenario:
     )
 
 
-SCENARIOS: tuple[Scenario, ...] = (_empty(), _mixed(), _big_pause())
+_LONG = (
+    "Routes solar leads from the east coast to the Tampa call centre.\n"
+    "Weekends: overflow to Austin.\n"
+    "\n"
+    "Owner: ops@example.com | escalate in #solar-ops"
+)
+
+
+def _descriptions() -> Scenario:
+    """Descriptions: short, multi-line, created, hidden, hostile, and equal after the rules."""
+    return Scenario(
+        "descriptions",
+        [
+            spec("Solar - East", line=2, description="East coast solar"),
+            spec("Solar - West", line=5, description=_LONG),
+            spec("Solar - North", line=12, description="same text\r\nwith CRLF  \r\n"),
+            spec("Home Warranty", line=15, offer_id=77, description=_LONG),
+            spec("Hidden", line=18, description="kept"),
+            spec(
+                "Hostile", line=21, description="<img src=x> @team [a](http://x) \x1b]52;c;AA\x07"
+            ),
+            spec("Cleared", line=24, description=None),
+        ],
+        [
+            live(401, "Solar - East", description="East-coast solar"),
+            live(402, "Solar - West", description="Routes solar leads.\nOwner: ops"),
+            live(403, "Solar - North", description="same text\nwith CRLF"),
+            live(404, "Hidden"),
+            live(405, "Hostile", description=None),
+            live(406, "Cleared", description="   "),
+        ],
+        config(),
+    )
+
+
+SCENARIOS: tuple[Scenario, ...] = (_empty(), _mixed(), _big_pause(), _descriptions())
