@@ -11,7 +11,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
-from collections.abc import Awaitable, Iterable, Mapping
+import time
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import Any, Final, TypeVar
 
 import httpx
@@ -44,7 +45,8 @@ class TrackDriveClient:
 
     ``concurrency`` bounds requests in flight and ``max_rps`` (if given) their rate, across
     every call on this client. ``retry_attempts`` counts every attempt of one request, the
-    first included. Constructing it sends nothing.
+    first included. ``clock`` (monotonic seconds) and ``sleep`` are every wait's time source:
+    tests pass a fake pair so no wait races the wall clock. Constructing it sends nothing.
     """
 
     def __init__(
@@ -56,13 +58,20 @@ class TrackDriveClient:
         retry_attempts: int = 5,
         backoff: Backoff | None = None,
         per_page: int | None = assumptions.PER_PAGE_REQUESTED,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         if per_page is not None and per_page < 1:
             raise ValueError(f"per_page must be at least 1, got {per_page}")
         self._http = http
-        self._limiter = Limiter(concurrency=concurrency, max_rps=max_rps)
+        self._limiter = Limiter(concurrency=concurrency, max_rps=max_rps, clock=clock, sleep=sleep)
         self._exchange = Exchange(
-            http, limiter=self._limiter, attempts=retry_attempts, backoff=backoff or Backoff()
+            http,
+            limiter=self._limiter,
+            attempts=retry_attempts,
+            backoff=backoff or Backoff(),
+            clock=clock,
+            sleep=sleep,
         )
         self._per_page = per_page
         # Whether `fulltext` is known to match names: None until a search shows it either way.

@@ -16,7 +16,7 @@ import logging
 import math
 import random
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -208,7 +208,8 @@ class _History:
     """What earlier attempts of one request showed, for the caller's decisions."""
 
     outcome_unknown: bool = False
-    failed_at: float | None = None
+    # Seconds to wait before the next attempt, decided when the last one failed.
+    wait_s: float = 0.0
 
 
 class Exchange:
@@ -222,6 +223,7 @@ class Exchange:
         attempts: int,
         backoff: Backoff,
         clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         if attempts < 1:
             raise ValueError(f"retry_attempts must be at least 1, got {attempts}")
@@ -233,6 +235,7 @@ class Exchange:
         self.attempts = attempts
         self.backoff = backoff
         self._clock = clock
+        self._sleep = sleep
         self._requests = 0
         self._retries = 0
         self._throttled = 0
@@ -318,9 +321,14 @@ class Exchange:
         delay = self.backoff.delay(retry_number, failed.retry_after)
         if failed.retry_after is not None:
             self._limiter.pause(delay)
+        await self._wait(delay)
+
+    async def _wait(self, seconds: float) -> None:
+        """Sleep on the injected clock, counting the wait as backoff."""
+        if seconds <= 0:
+            return
         started = self._clock()
-        if delay > 0:
-            await asyncio.sleep(delay)
+        await self._sleep(seconds)
         self._backoff_s += self._clock() - started
 
     async def _retrying(
@@ -332,38 +340,32 @@ class Exchange:
         json: Mapping[str, Any] | None,
         history: _History,
     ) -> T:
-        backoff = self.backoff
+        # stamina counts the attempts (and its test mode sets how many); the waits are ours,
+        # on the injected clock, so no test races real time: the hook always answers 0 s.
         async for attempt in stamina.retry_context(
-            on=self._retry_hook,
-            attempts=self.attempts,
-            timeout=None,  # the attempts and the capped waits bound the time already
-            wait_initial=backoff.initial,
-            wait_max=backoff.maximum,
-            wait_jitter=backoff.jitter,
+            on=self._retry_hook, attempts=self.attempts, timeout=None
         ):
             with attempt:
-                if history.failed_at is not None:
-                    self._backoff_s += self._clock() - history.failed_at
+                await self._wait(history.wait_s)
                 try:
                     return await self.send_once(
                         method, path, read=read, params=params, json=json, attempt=attempt.num
                     )
                 except AttemptFailed as failed:
                     history.outcome_unknown |= failed.outcome_unknown
-                    history.failed_at = self._clock()
+                    history.wait_s = self.backoff.delay(attempt.num, failed.retry_after)
+                    if failed.retry_after is not None and failed.retryable:
+                        # The server said how long it needs: hold every request of the run.
+                        self._limiter.pause(history.wait_s)
                     raise
         raise AssertionError("unreachable: stamina either returns or re-raises")
 
-    def _retry_hook(self, exc: Exception) -> bool | float:
-        """stamina's question "retry this?": yes for transient failures, after Retry-After."""
+    @staticmethod
+    def _retry_hook(exc: Exception) -> bool | float:
+        """stamina's question "retry this?": yes for transient failures, with no wait of its own."""
         if not isinstance(exc, AttemptFailed) or not exc.retryable:
             return False
-        if exc.retry_after is None:
-            return True  # stamina's exponential backoff with jitter
-        delay = self.backoff.delay(1, exc.retry_after)
-        # The server said how long it needs: hold every request of the run, not only this one.
-        self._limiter.pause(delay)
-        return delay
+        return 0.0
 
     def _read(
         self, method: str, path: str, response: httpx.Response, read: Callable[[Any], T]

@@ -6,7 +6,11 @@ import asyncio
 
 import pytest
 
+from reconciler.errors import RateLimitedError
+from reconciler.trackdrive import Backoff
 from reconciler.trackdrive.limiter import Limiter
+from tests.client.helpers import connect
+from tests.support.sandbox_server import MakeSandbox
 
 pytestmark = pytest.mark.anyio
 
@@ -16,11 +20,13 @@ class FakeTime:
 
     def __init__(self) -> None:
         self.now = 0.0
+        self.slept: list[float] = []
 
     def clock(self) -> float:
         return self.now
 
     async def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
         self.now += seconds
         await asyncio.sleep(0)
 
@@ -84,3 +90,18 @@ async def test_nonsense_settings_are_refused(
     """Zero concurrency, a non-positive rate or an empty bucket is a ValueError."""
     with pytest.raises(ValueError, match="must be"):
         Limiter(concurrency=concurrency, max_rps=max_rps, burst=burst)
+
+
+async def test_the_client_waits_on_the_injected_clock(make_sandbox: MakeSandbox) -> None:
+    """A client given clock and sleep spends every Retry-After wait on them, not on real time."""
+    sandbox = make_sandbox(rate_limit_rps=0.001)  # one token, then Retry-After of ~1000 s
+    time = FakeTime()
+    capped = Backoff(initial=1.0, maximum=1.0, jitter=0.0, retry_after_cap=30.0)
+    async with connect(
+        sandbox, retry_attempts=3, backoff=capped, clock=time.clock, sleep=time.sleep
+    ) as client:
+        await client.new_schedule()  # spends the bucket's only token
+        with pytest.raises(RateLimitedError) as caught:
+            await client.get_schedule(1)
+    assert caught.value.status == 429
+    assert time.slept == [30.0, 30.0]  # Retry-After capped at 30 s, before attempts 2 and 3
