@@ -1,6 +1,6 @@
 """The reconciler's command line with ``gitops`` mounted, in-process or as a ``reconciler`` shim.
 
-Once ``reconciler/cli.py`` mounts ``gitops_app``, ``run_reconciler`` is exactly
+Once ``reconciler/cli/`` mounts ``gitops_app``, ``run_reconciler`` is exactly
 ``reconciler.cli.main``. Until then it runs a fresh copy of the CLI's command tree with the
 ``gitops`` group added (the module-level app is never changed) and reports errors the way
 ``main`` does. ``python -m tests.gitops.runner ARGS`` does the same as a process, for the tests
@@ -17,6 +17,7 @@ from functools import cache
 import typer
 
 from reconciler import cli
+from reconciler.cli.output import render_error
 from reconciler.errors import ReconcilerError
 from reconciler.gitops import gitops_app
 
@@ -43,7 +44,7 @@ def run_reconciler(argv: Sequence[str]) -> int:
     try:
         result = group.main(args=list(argv), prog_name="reconciler", standalone_mode=False)
     except ReconcilerError as error:
-        for line in cli.render_error(error):
+        for line in render_error(error):
             typer.echo(line, err=True)
         return 1
     except typer.TyperException as error:  # usage errors exit 1, as in cli.main

@@ -193,7 +193,7 @@ def test_help_lists_both_commands(capsys: pytest.CaptureFixture[str]) -> None:
     assert "drift-issue" in out
 
 
-@pytest.mark.skipif(not gitops_mounted(), reason="reconciler/cli.py does not mount gitops_app yet")
+@pytest.mark.skipif(not gitops_mounted(), reason="reconciler/cli/ does not mount gitops_app yet")
 def test_the_cli_mounts_the_gitops_commands(capsys: pytest.CaptureFixture[str]) -> None:
     """`reconciler gitops` is part of the installed command line."""
     from reconciler.cli import main  # noqa: PLC0415 (only meaningful once mounted)

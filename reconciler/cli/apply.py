@@ -1,0 +1,156 @@
+"""``reconciler apply``: make the account match the specs, from a fresh or a saved plan."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from reconciler.cli.apply_run import run_apply
+from reconciler.cli.inputs import load_desired, read_live
+from reconciler.cli.options import ClientOptions, SpecOptions, TargetOptions, option_groups
+from reconciler.cli.output import EXIT_ERROR, EXIT_OK, stderr_console
+from reconciler.cli.saved_plan import check_saved_plan, read_plan_file
+from reconciler.connect import Target
+from reconciler.errors import ApplyError, StalePlanError, UnsafePlanError
+from reconciler.plan import build_plan, focus, stale_schedules
+from reconciler.policy import check_policy
+from reconciler.render import render_plan
+from reconciler.render.common import describe_change
+from reconciler.scope import name_matcher
+from reconciler.spec import LoadedSpec, ReconcilerConfig
+
+__all__ = ["apply_command"]
+
+
+@option_groups
+def apply_command(
+    *,
+    plan_file: Annotated[
+        Path | None,
+        typer.Argument(
+            help="A plan saved by `plan --out`; without it, apply plans first and asks.",
+            dir_okay=False,
+            exists=True,
+        ),
+    ] = None,
+    spec: SpecOptions,
+    account: TargetOptions,
+    auto_approve: Annotated[
+        bool,
+        typer.Option("--auto-approve", help="Apply without asking (required without a TTY)."),
+    ] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Apply even when a safety threshold is exceeded.")
+    ] = False,
+    tuning: ClientOptions,
+    journal: Annotated[
+        Path | None,
+        typer.Option("--journal", help="Append one JSON line per change outcome to this file."),
+    ] = None,
+    no_verify: Annotated[
+        bool, typer.Option("--no-verify", help="Skip re-reading the account to confirm.")
+    ] = False,
+) -> int:
+    """Make the account match the specs: POST, PUT and DELETE what the plan lists.
+
+    Without PLAN.json it plans, shows the plan and asks for confirmation (on a terminal;
+    elsewhere pass --auto-approve). With PLAN.json it applies exactly that plan, after
+    checking that neither the specs nor the schedules it touches changed since. Safety
+    thresholds from reconciler.yaml refuse the apply unless --force. Afterwards it re-reads
+    the account and plans again; anything left over is an error. Ctrl-C stops new writes,
+    lets those in flight finish and reports what was done. Exit 0 when everything applied.
+    """
+    loaded, settings = load_desired(spec)
+    target = account.target(tuning)
+    return asyncio.run(
+        _apply(
+            target,
+            loaded,
+            settings,
+            plan_file=plan_file,
+            auto_approve=auto_approve,
+            force=force,
+            journal=journal,
+            verify=not no_verify,
+        )
+    )
+
+
+async def _apply(
+    target: Target,
+    loaded: list[LoadedSpec],
+    settings: ReconcilerConfig,
+    *,
+    plan_file: Path | None,
+    auto_approve: bool,
+    force: bool,
+    journal: Path | None,
+    verify: bool,
+) -> int:
+    err = stderr_console()
+    saved = read_plan_file(plan_file) if plan_file is not None else None
+    if saved is not None and plan_file is not None:
+        check_saved_plan(saved, plan_file, target, loaded, settings)
+    if journal is not None:
+        journal.parent.mkdir(parents=True, exist_ok=True)
+        journal.touch()  # fail on an unwritable journal now, not after the confirmation
+    live = await read_live(target)
+    if saved is not None:
+        stale = stale_schedules(saved, live)
+        if stale:
+            raise StalePlanError(stale)
+        # The safety verdict is recomputed from today's config, never trusted from the file.
+        considered = [r for r in live if not (r.name_visible and settings.is_ignored(r.name))]
+        verdict = check_policy(
+            saved.changes, live_count=len(considered), spec_count=len(loaded), config=settings
+        )
+        chosen = dataclasses.replace(saved, breaches=verdict.breaches, refusals=verdict.refusals)
+    else:
+        chosen = build_plan(loaded, live, settings)
+    sys.stdout.write(render_plan(chosen, "text"))
+    if chosen.refusals:
+        raise ApplyError("refusing to apply: " + "; ".join(chosen.refusals))
+    if chosen.breaches and not force:
+        raise UnsafePlanError(chosen.breaches)
+    if chosen.is_empty:
+        err.print("Nothing to apply.")
+        return EXIT_OK
+    if plan_file is None and not auto_approve:
+        if not sys.stdin.isatty():
+            raise ApplyError(
+                "refusing to apply without confirmation: no terminal to ask on",
+                hint="review the plan, then pass --auto-approve (or apply a saved plan file)",
+            )
+        if not typer.confirm(f"Apply these {len(chosen.changes)} changes?", default=False):
+            err.print("Nothing applied.")
+            return EXIT_ERROR
+    report = await run_apply(target, chosen, journal)
+    if not report.ok:
+        raise ApplyError(
+            f"{report.count('failed')} failed, {report.count('skipped')} skipped, "
+            f"{report.count('applied')} applied",
+            hint="fix what failed and run apply again: applied changes will not repeat",
+        )
+    if verify:
+        await _verify(target, loaded, settings, chosen.only)
+    return EXIT_OK
+
+
+async def _verify(
+    target: Target, loaded: list[LoadedSpec], settings: ReconcilerConfig, only: str | None
+) -> None:
+    live = await read_live(target)
+    again = focus(build_plan(loaded, live, settings), name_matcher(only))
+    if not again.is_empty:
+        left = ", ".join(describe_change(c) for c in again.changes[:10])
+        raise ApplyError(
+            f"the account did not converge: a new plan still has {len(again.changes)} "
+            f"changes: {left}",
+            hint="run `reconciler plan` to see them; another writer may be changing the account",
+        )
+    stderr_console().print("Verified: a fresh plan is empty.")

@@ -1,0 +1,128 @@
+"""What the CLI prints and how: consoles, logging, error lines and exit codes.
+
+Only the CLI prints. Errors become ``error: …`` lines (after the located issues, if any) and an
+optional ``tip: …`` on stderr, never a traceback. Exit codes: 0 success / nothing differs,
+1 error, 2 differences (plan/drift, when asked), 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+from reconciler.errors import PlanError, ReconcilerError, SpecError
+
+__all__ = [
+    "EXIT_CHANGES",
+    "EXIT_ERROR",
+    "EXIT_INTERRUPTED",
+    "EXIT_OK",
+    "configure_logging",
+    "logging_restored",
+    "render_error",
+    "reported_errors",
+    "stderr_console",
+    "stdout_console",
+    "write_out",
+]
+
+EXIT_OK = 0
+EXIT_ERROR = 1
+EXIT_CHANGES = 2
+EXIT_INTERRUPTED = 130
+
+_LOGGER_NAMES = ("reconciler", "stamina", "httpx")
+
+
+def stdout_console() -> Console:
+    """The console for results (plans, reports)."""
+    # markup and emoji off: names and paths are printed verbatim, "[b]" and ":fire:" included.
+    return Console(highlight=False, soft_wrap=True, markup=False, emoji=False)
+
+
+def stderr_console() -> Console:
+    """The console for progress, summaries and errors."""
+    return Console(stderr=True, highlight=False, soft_wrap=True, markup=False, emoji=False)
+
+
+def write_out(path: Path, text: str) -> None:
+    """Write ``text`` to ``path``, creating its directory."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def configure_logging(*, debug: bool) -> None:
+    """Logs go to stderr; ``--debug`` shows every request and retry."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    # Retries (stamina) and requests (httpx) are counted in the run summary; without --debug
+    # they are not news. The reconciler's own warnings always are.
+    for name, quiet in (
+        ("reconciler", logging.WARNING),
+        ("stamina", logging.ERROR),
+        ("httpx", logging.ERROR),
+    ):
+        logger = logging.getLogger(name)
+        logger.handlers[:] = [handler]
+        logger.propagate = False
+        logger.setLevel(logging.DEBUG if debug else quiet)
+
+
+@contextmanager
+def logging_restored() -> Iterator[None]:
+    """Undo the logging set-up of one run, so ``main`` can be called again (tests, embedding)."""
+    loggers = [logging.getLogger(name) for name in _LOGGER_NAMES]
+    saved = [(lg.handlers[:], lg.level, lg.propagate) for lg in loggers]
+    try:
+        yield
+    finally:
+        for logger, (handlers, level, propagate) in zip(loggers, saved, strict=True):
+            logger.handlers[:] = handlers
+            logger.setLevel(level)
+            logger.propagate = propagate
+
+
+def render_error(error: ReconcilerError) -> list[str]:
+    """The lines a person reads for an error: what, where, and what to do next."""
+    lines = [f"error: {error.message}"]
+    if isinstance(error, SpecError | PlanError):
+        lines = [f"{issue}" for issue in error.issues] + lines
+    if error.hint:
+        lines.append(f"tip: {error.hint}")
+    return lines
+
+
+@contextmanager
+def reported_errors(codes: list[int]) -> Iterator[None]:
+    """Turn what a run raises into lines on stderr, and its exit code into ``codes``."""
+    err = stderr_console()
+    try:
+        yield
+    except ReconcilerError as error:
+        for line in render_error(error):
+            err.print(line)
+        codes.append(error.exit_code)
+    except OSError as error:
+        where = f"{error.filename}: " if error.filename else ""
+        err.print(f"error: {where}{error.strerror or error}")
+        codes.append(EXIT_ERROR)
+    except typer.Abort:
+        err.print("aborted")
+        codes.append(EXIT_ERROR)
+    except typer.TyperException as error:
+        # Usage errors exit 1, not click's 2: exit 2 means "there are changes" here.
+        show = getattr(error, "show", None)
+        if callable(show):
+            show(file=sys.stderr)
+        else:
+            err.print(f"error: {error}")
+        codes.append(EXIT_ERROR)
+    except KeyboardInterrupt:
+        err.print("interrupted")
+        codes.append(EXIT_INTERRUPTED)
