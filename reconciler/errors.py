@@ -212,14 +212,27 @@ class ApiValidationError(ApiError):
 
 
 class RateLimitedError(ApiError):
-    """TrackDrive kept answering 429 after every retry."""
+    """TrackDrive kept answering 429 after every retry.
+
+    ``field_errors`` keeps what the answer said and about which parameter (make_call's redial
+    guard names ``to``, its calls-per-second guard ``base``), so the two read apart.
+    """
 
     def __init__(
-        self, *, method: str, path: str, retry_after: float | None = None, status: int = 429
+        self,
+        *,
+        method: str,
+        path: str,
+        retry_after: float | None = None,
+        status: int = 429,
+        field_errors: Mapping[str, Sequence[str]] | None = None,
     ) -> None:
         self.retry_after = retry_after
+        self.field_errors = {k: tuple(v) for k, v in (field_errors or {}).items()}
+        detail = "; ".join(f"{k}: {', '.join(v)}" for k, v in self.field_errors.items())
+        wait = f", retry after {retry_after:g} s" if retry_after is not None else ""
         super().__init__(
-            "rate limited",
+            f"rate limited ({detail}{wait})" if detail else f"rate limited{wait}",
             method=method,
             path=path,
             status=status,

@@ -12,19 +12,25 @@ from typing import Final
 __all__ = [
     "API_PREFIX",
     "AUTH_STATUSES",
+    "BOOLEANS_AS_JSON",
+    "CALL_ROOT_KEYS",
+    "CLIENT_ERROR_POST_NOT_COMMITTED",
     "DECIMALS_AS_STRINGS",
     "ENVELOPE_STATUS_KEY",
     "ERRORS_KEY",
+    "FOLLOW_REDIRECTS",
     "FULLTEXT_MATCHES_NAMES",
     "GENERAL_ERROR_KEYS",
     "LIST_METADATA_KEY",
     "LIST_ORDER",
     "LIST_ROOT_KEYS",
     "NOT_FOUND_STATUS",
+    "PAGES_FROM_TOTAL_COUNT",
     "PAGE_PARAM",
     "PER_PAGE_PARAM",
     "PER_PAGE_REQUESTED",
     "RATE_LIMITED_POST_NOT_COMMITTED",
+    "RECORDS_SHOW_UNLISTED_COLUMNS",
     "RECORD_ROOT_KEYS",
     "RETRYABLE_STATUSES",
     "SCHEDULES_PATH",
@@ -56,6 +62,11 @@ LIST_METADATA_KEY: Final = "metadata"
 TOTAL_PAGES_KEY: Final = "total_pages"
 TOTAL_COUNT_KEY: Final = "total_count"
 PAGE_PARAM: Final = "page"
+# [I] When metadata has total_count but no total_pages, the page count is
+#     ceil(total_count / records on page 1): page 1 is full unless it is the only page. A
+#     server that pages otherwise is caught by the count check above (the list is re-read).
+#     Check: an answer's metadata lists both keys, and they agree.
+PAGES_FROM_TOTAL_COUNT: Final = True
 
 # [E] `order` and `order_dir` are documented, and the reference's example sorts by created_at.
 # [I] Without an order a database may return rows in any order from one page to the next.
@@ -84,6 +95,10 @@ FULLTEXT_MATCHES_NAMES: Final = True
 # [I] For schedules the root is `schedule` (by analogy with other resources); metadata.root
 #     wins when present. Check: the keys of GET /api/v1/schedules/<id>.
 RECORD_ROOT_KEYS: Final[tuple[str, ...]] = ("schedule",)
+# [I] make_call answers the call it placed under the root `call` (the model is a Call, and
+#     metadata.root wins when present). Check: the keys of a POST /api/v1/schedules/make_call
+#     answer on an account where placing a test call is acceptable.
+CALL_ROOT_KEYS: Final[tuple[str, ...]] = ("call",)
 # [I] The envelope's numeric `status`, when it says >= 400, is the real outcome even if the
 #     HTTP status is 200 (some Rails APIs do that). Check: a 422 from PUT with a bad value.
 ENVELOPE_STATUS_KEY: Final = "status"
@@ -92,6 +107,27 @@ ENVELOPE_STATUS_KEY: Final = "status"
 #     accepted as well, and every value is compared by its canonical form. The client sends
 #     decimals as strings too. Check: `sortable_order` in any record.
 DECIMALS_AS_STRINGS: Final = True
+
+# [E] POST/PUT params are flat top-level keys "as a JSON body or as form/query params", and
+#     booleans accept 1/true/yes/on/0/false/no/off.
+# [I] A JSON body with JSON booleans (`"paused": true`) and JSON null (`"offer_id": null`,
+#     `"description": null`) is read as the documented words and as "blank". Check: PUT
+#     `{"paused": true}` then GET shows `paused: true`; PUT `{"description": null}` clears it.
+BOOLEANS_AS_JSON: Final = True
+
+# [E] The reference lists the columns a record may show; `sortable_order`,
+#     `lead_duplicate_timeframe` and `description` are writable params but not in `columns`.
+# [I] Records show them anyway (the default serializer shows every attribute), so the
+#     client never asks for `columns` and reads them from the record as any other field; a
+#     record without one means "hidden from this token" (unknown), never "empty". Check:
+#     GET /api/v1/schedules/<id> holds `sortable_order`.
+RECORDS_SHOW_UNLISTED_COLUMNS: Final = True
+
+# [I] TrackDrive's API never redirects: a 3xx means a wrong account URL (a login page of
+#     another host), so redirects are not followed and are reported as such, and the keys
+#     never travel to another host. Check: GET /api/v1/schedules on the right subdomain
+#     answers 200 directly.
+FOLLOW_REDIRECTS: Final = False
 
 # [E] Error bodies carry `"errors": {}` and a numeric `"status"`.
 # [I] A validation failure is HTTP 422 `{"status": 422, "errors": {"field": ["message"]}}`;
@@ -125,3 +161,12 @@ RETRYABLE_STATUSES: Final = frozenset({429, 500, 502, 503, 504})
 #     cut connection, 5xx, unreadable answer) leaves its outcome unknown and is resolved by
 #     looking the name up before anything is sent again.
 RATE_LIMITED_POST_NOT_COMMITTED: Final = True
+# [I] A 4xx to a POST (a validation failure, a refusal) means nothing was created: Rails
+#     validates before it saves. So a create answered 4xx is reported, never looked up as
+#     "maybe created". Check: POST a name over 255 characters; no schedule appears.
+CLIENT_ERROR_POST_NOT_COMMITTED: Final = True
+
+# [I] A 429's body carries the usual `errors`: make_call's redial guard names `to` (the
+#     number dialed too recently), its calls-per-second guard `base`. The client keeps them in
+#     RateLimitedError with Retry-After, so the two read apart. Check: two make_calls to one
+#     number within 30 seconds on a test account.

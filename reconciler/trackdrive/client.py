@@ -352,7 +352,7 @@ def _read_any_record(body: Any) -> dict[str, Any]:
 
 
 def _read_call(body: Any) -> dict[str, Any]:
-    record = read_record(body, root_keys=("call",))
+    record = read_record(body, root_keys=assumptions.CALL_ROOT_KEYS)
     return record if isinstance(record, dict) else {"result": record}
 
 
@@ -374,7 +374,7 @@ def _page_count(first: Page) -> int | None:
     """Pages in the list, from page 1's metadata; None when it does not say."""
     if first.total_pages is not None:
         return first.total_pages
-    if first.total_count is not None and first.records:
+    if assumptions.PAGES_FROM_TOTAL_COUNT and first.total_count is not None and first.records:
         return math.ceil(first.total_count / len(first.records))
     return None
 

@@ -135,6 +135,8 @@ class AttemptFailed(Exception):  # noqa: N818 - an outcome, not a bug: "the atte
             return True
         if self.status == 429:
             return not assumptions.RATE_LIMITED_POST_NOT_COMMITTED
+        if 400 <= self.status < 500:
+            return not assumptions.CLIENT_ERROR_POST_NOT_COMMITTED
         # A 2xx whose body cannot be read did act; a 5xx may have acted before failing.
         return self.status >= 500 or 200 <= self.status < 300
 
@@ -174,7 +176,7 @@ class AttemptFailed(Exception):  # noqa: N818 - an outcome, not a bug: "the atte
         if status == assumptions.NOT_FOUND_STATUS:
             return NotFoundError(_with_messages("not found", messages), **where, status=status)
         if status == 429:
-            return RateLimitedError(**where, retry_after=self.retry_after)
+            return RateLimitedError(**where, retry_after=self.retry_after, field_errors=messages)
         if status >= 500:
             return ServerError(
                 _with_messages("TrackDrive failed", messages),
@@ -200,7 +202,9 @@ class AttemptFailed(Exception):  # noqa: N818 - an outcome, not a bug: "the atte
             return f"{name}: {detail}" if detail else name
         if self.reason is not None:
             return f"status {self.status}: {self.reason}"
-        return f"status {self.status}"
+        said = field_errors(self.body)  # the API's own words, e.g. which make_call guard refused
+        detail = "; ".join(f"{k}: {', '.join(v)}" for k, v in said.items())
+        return f"status {self.status} ({detail})" if detail else f"status {self.status}"
 
 
 @dataclass(slots=True)

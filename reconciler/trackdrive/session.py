@@ -7,6 +7,7 @@ from typing import Final
 import httpx
 
 from reconciler.__about__ import __version__
+from reconciler.trackdrive import assumptions
 from reconciler.trackdrive.account import Account
 
 __all__ = ["USER_AGENT", "build_http_client"]
@@ -23,8 +24,8 @@ def build_http_client(
     """An AsyncClient for ``account`` (Basic auth, User-Agent, JSON); opens no connection.
 
     ``transport`` replaces the network, e.g. ``httpx.ASGITransport(app=...)`` for the
-    in-process sandbox. Redirects are not followed: TrackDrive's API does not redirect, so
-    one means a wrong account URL (a login page), which the client reports as such.
+    in-process sandbox. Redirects are not followed (``assumptions.FOLLOW_REDIRECTS``): one
+    means a wrong account URL (a login page), which the client reports as such.
     """
     return httpx.AsyncClient(
         base_url=account.base_url,
@@ -32,5 +33,5 @@ def build_http_client(
         headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
         timeout=httpx.Timeout(timeout),
         transport=transport,
-        follow_redirects=False,
+        follow_redirects=assumptions.FOLLOW_REDIRECTS,
     )

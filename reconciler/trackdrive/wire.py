@@ -119,6 +119,8 @@ def encode_params(params: Mapping[_Key, Any]) -> dict[str, Any]:
 
 
 def _encode(name: str, value: Any) -> Any:
+    if isinstance(value, bool) and not assumptions.BOOLEANS_AS_JSON:
+        return "true" if value else "false"  # a documented word instead
     if isinstance(value, float):
         raise TypeError(f"{name}: floats are never sent (got {value!r}); use Decimal")
     if isinstance(value, Decimal):

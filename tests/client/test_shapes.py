@@ -161,6 +161,27 @@ async def test_a_403_about_a_parameter_is_a_refusal_not_an_auth_error() -> None:
             await client.make_call(schedule_id=1, to="+15555550123")
 
 
+@pytest.mark.parametrize(
+    ("field", "message"),
+    [
+        ("to", "was dialed less than 30 seconds ago; retry in 12 seconds"),
+        ("base", "the account's limit of 5 calls per second is reached"),
+    ],
+)
+async def test_a_make_call_429_keeps_the_guard_that_refused(field: str, message: str) -> None:
+    """A 429 from make_call keeps the API's field and message, and its Retry-After, in the error."""
+    body = {"status": 429, "errors": {field: [message]}}
+    async with mocked(lambda request: answer(body, 429, **{"Retry-After": "12"})) as client:
+        with pytest.raises(RateLimitedError) as caught:
+            await client.make_call(schedule_id=1, to="+15555550123")
+    assert caught.value.field_errors == {field: (message,)}
+    assert caught.value.retry_after == 12.0
+    assert str(caught.value) == (
+        f"POST /api/v1/schedules/make_call answered 429: "
+        f"rate limited ({field}: {message}, retry after 12 s)"
+    )
+
+
 async def test_a_403_about_the_request_is_an_auth_error() -> None:
     """A 403 without a parameter in its errors is AuthError (permission, IP allow-list)."""
     body = {"status": 403, "errors": {"base": ["IP not allowed"]}}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -150,6 +151,8 @@ async def test_make_call_places_a_call_and_is_never_retried(sandbox: RunningSand
             await client.make_call(schedule_id=schedule.id, to="+15555550123")
     assert call["to_number"] == "+15555550123"
     assert caught.value.retry_after is not None
+    [said] = caught.value.field_errors["to"]  # the redial guard, not the calls-per-second one
+    assert re.fullmatch(r"was dialed less than 30 seconds ago; retry in \d+ seconds", said)
     assert route_count(sandbox, "POST /api/v1/schedules/make_call") == 2
 
 
