@@ -8,7 +8,10 @@ where the record shows it, when and who paused it. Groups:
 - **unwanted**: live although its spec says ``ensure: absent``;
 - **unmanaged**: live, named by no spec, not ignored.
 
-Pruning does not turn unmanaged schedules into anything else here: a report never deletes.
+Unmanaged schedules are always reported, but they are *drift* (``is_clean`` false, exit 2)
+only when apply would act on them (``prune: true`` deletes them) or when ``reconciler.yaml``
+opts in with ``drift: {unmanaged: fail}``. Otherwise a normal account, where most schedules are
+not in git, would never be clean and its drift issue could never close.
 """
 
 from __future__ import annotations
@@ -47,11 +50,18 @@ class DriftReport:
     unmanaged: tuple[DriftItem, ...]
     in_sync: int
     ignored: int
+    unmanaged_is_drift: bool = False
+
+    @property
+    def managed_differs(self) -> bool:
+        """True when a schedule the specs name is changed, missing or unwanted."""
+        return bool(self.changed or self.missing or self.unwanted)
 
     @property
     def is_clean(self) -> bool:
-        """True when the account matches the specs and nothing unmanaged is live."""
-        return not (self.changed or self.missing or self.unwanted or self.unmanaged)
+        """True when nothing counts as drift: no managed schedule differs, and unmanaged ones
+        are either absent or only reported (``prune`` off, ``drift.unmanaged: report``)."""
+        return not (self.managed_differs or (self.unmanaged and self.unmanaged_is_drift))
 
     def counts(self) -> dict[str, int]:
         """Counts by group, for summaries."""
@@ -102,6 +112,7 @@ def build_drift(
         unmanaged=unmanaged,
         in_sync=diff.unchanged,
         ignored=diff.ignored,
+        unmanaged_is_drift=config.prune or config.drift.unmanaged == "fail",
     )
 
 

@@ -37,6 +37,7 @@ from reconciler.normalize import (
 
 __all__ = [
     "SCHEDULE_KEYS",
+    "DriftConfig",
     "Ensure",
     "LoadedSpec",
     "ReconcilerConfig",
@@ -253,6 +254,20 @@ class SafetyConfig(BaseModel):
     )
 
 
+class DriftConfig(BaseModel):
+    """How ``reconciler drift`` judges what it finds."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    unmanaged: Literal["report", "fail"] = Field(
+        default="report",
+        description=(
+            "Live schedules that no spec names: 'report' lists them without calling it drift "
+            "(unless prune is on, when apply would delete them); 'fail' counts them as drift."
+        ),
+    )
+
+
 class ReconcilerConfig(BaseModel):
     """``reconciler.yaml``: ownership and safety for the whole account."""
 
@@ -263,6 +278,7 @@ class ReconcilerConfig(BaseModel):
         default=(), description="Regexes on live names never managed, reported or deleted."
     )
     safety: SafetyConfig = Field(default_factory=SafetyConfig)
+    drift: DriftConfig = Field(default_factory=DriftConfig)
 
     @field_validator("prune", mode="before")
     @classmethod

@@ -52,9 +52,19 @@ def _audit_text(audit: Mapping[str, str] | None) -> str:
     return "; ".join(parts)
 
 
+def _unmanaged_note(report: DriftReport) -> str:
+    """Why the unmanaged schedules do or do not count, for a reader wondering about the exit."""
+    n = len(report.unmanaged)
+    noun = "schedule is" if n == 1 else "schedules are"
+    if report.unmanaged_is_drift:
+        return f"{n} live {noun} in no spec: drift (prune is on, or drift.unmanaged is fail)"
+    return f"{n} live {noun} in no spec: reported, not drift (prune is off)"
+
+
 def _text(report: DriftReport) -> str:
     if report.is_clean:
-        return f"No drift: the account matches the specs ({report.in_sync} in sync).\n"
+        extra = f"; {_unmanaged_note(report)}" if report.unmanaged else ""
+        return f"No drift: the account matches the specs ({report.in_sync} in sync{extra}).\n"
     lines = [f"Drift: {_summary(report)}.", ""]
     for item in report.changed:
         stamp = _audit_text(item.audit)
@@ -73,8 +83,9 @@ def _text(report: DriftReport) -> str:
 def _markdown(report: DriftReport) -> str:
     lines = [DRIFT_MARKER, f"### TrackDrive drift: {_summary(report)}", ""]
     if report.is_clean:
-        lines.append("No drift: the account matches the specs.")
-        return "\n".join(lines) + "\n"
+        lines += ["No drift: the account matches the specs.", ""]
+        lines += _unmanaged(report)
+        return "\n".join(lines).rstrip("\n") + "\n"
     if report.changed:
         lines += [
             "#### Changed on the account",
@@ -94,7 +105,7 @@ def _markdown(report: DriftReport) -> str:
         lines.append("")
     lines += _list("Missing (in specs, not live)", report.missing)
     lines += _list("Present despite `ensure: absent`", report.unwanted)
-    lines += _list("Unmanaged (live, in no spec)", report.unmanaged)
+    lines += _unmanaged(report)
     lines.append(
         "_Fix by applying the specs (`reconciler apply`), or accept the live values into git "
         "with `reconciler import --adopt`._"
@@ -102,15 +113,37 @@ def _markdown(report: DriftReport) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _list(title: str, items: Sequence[DriftItem]) -> list[str]:
-    if not items:
+def _unmanaged(report: DriftReport) -> list[str]:
+    """Unmanaged schedules, always folded away: on most accounts they are the long list."""
+    if not report.unmanaged:
         return []
-    rows = [
+    return [
+        f"#### Unmanaged (live, in no spec) ({len(report.unmanaged)})",
+        "",
+        f"_{_unmanaged_note(report)}._",
+        "",
+        f"<details><summary>show {len(report.unmanaged)}</summary>",
+        "",
+        *_rows(report.unmanaged),
+        "",
+        "</details>",
+        "",
+    ]
+
+
+def _rows(items: Sequence[DriftItem]) -> list[str]:
+    return [
         f"- {markdown_cell(i.name)}"
         + (f" (id {i.id})" if i.id is not None else "")
         + (f" — {i.source}" if i.source else "")
         for i in items
     ]
+
+
+def _list(title: str, items: Sequence[DriftItem]) -> list[str]:
+    if not items:
+        return []
+    rows = _rows(items)
     body = "\n".join(rows)
     if len(rows) > 10:
         body = f"<details><summary>show {len(rows)}</summary>\n\n{body}\n\n</details>"
@@ -140,6 +173,8 @@ def drift_to_data(report: DriftReport) -> dict[str, Any]:
     return {
         "format_version": DRIFT_FORMAT_VERSION,
         "kind": "drift",
+        "drift": not report.is_clean,
+        "unmanaged_is_drift": report.unmanaged_is_drift,
         "summary": report.counts(),
         "changed": [item(i) for i in report.changed],
         "missing": [item(i) for i in report.missing],
