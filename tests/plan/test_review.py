@@ -1,7 +1,7 @@
 """Splitting a PR's plan: a write is the PR's when head and base specs differ for that field;
 drift is what the base specs would revert too; accepted drift is what only the base reverts.
 
-Every combination of {drifted, not drifted} × {the PR edits the drifted field, another field,
+Every combination of {drifted, not drifted} by {the PR edits the drifted field, another field,
 renames, deletes} is written out with its exact expected split.
 """
 
@@ -83,7 +83,7 @@ def _rows(changes: tuple[Change, ...]) -> list[Row]:
 
 @pytest.mark.parametrize(("state", "edit"), list(EXPECTED))
 def test_every_drift_and_edit_combination_splits_by_the_one_rule(state: str, edit: str) -> None:
-    """Each {drifted, not} × {edit field, other field, rename, delete} splits exactly so."""
+    """Each {drifted, not} by {edit field, other field, rename, delete} splits exactly so."""
     keys = dict(EDITS[edit])
     name = keys.pop("name", "A")
     base = build_plan([spec("A", **BASE)], [LIVE[state]], config())
