@@ -1,9 +1,11 @@
-"""``reconciler gitops …``: the two GitHub steps of the workflows, as commands.
+"""``reconciler gitops …``: the GitHub steps of the workflows, as commands.
 
 ``comment`` posts or edits the pull request's one plan comment; ``drift-issue`` opens, updates
 or closes the drift issue after a scheduled ``reconciler drift``. Both read the token from
 ``GITHUB_TOKEN`` and the API from ``GITHUB_API_URL`` (as Actions sets them), print one line on
 stderr saying what they did, and raise ``ReconcilerError``s for the CLI to report (exit 1).
+``check-plan`` fails a pull request's check when the apply after the merge would refuse its
+saved plan (a safety threshold), so the refusal is seen at review time, not after the merge.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Annotated
 
 import typer
 
+from reconciler.errors import PlanFileError
 from reconciler.gitops.comment import upsert_comment
 from reconciler.gitops.drift_issue import (
     DRIFT_LABEL,
@@ -23,6 +26,7 @@ from reconciler.gitops.drift_issue import (
 )
 from reconciler.gitops.errors import GitOpsError
 from reconciler.gitops.github import GitHubClient, check_repo
+from reconciler.planfile import plan_from_json
 
 __all__ = ["gitops_app"]
 
@@ -155,3 +159,38 @@ def drift_issue(
             f"{result.action} drift issue #{result.issue.number}: {result.issue.html_url}",
             err=True,
         )
+
+
+@gitops_app.command("check-plan")
+def check_plan(
+    plan_file: Annotated[
+        Path,
+        typer.Option(
+            "--plan-file",
+            dir_okay=False,
+            help="The plan of `reconciler plan --out PLAN.json`.",
+        ),
+    ],
+) -> None:
+    """Fail when apply would refuse this saved plan (a safety threshold of reconciler.yaml).
+
+    Run in the pull request's check so a breach fails the PR, named in its comment, instead of
+    the apply after the merge. The reviewed way past it is a commit to reconciler.yaml in the
+    same PR that raises the threshold (docs/gitops.md, "Safety thresholds").
+    Example: reconciler gitops check-plan --plan-file plan.json
+    """
+    try:
+        plan = plan_from_json(_read(plan_file, "plan file"))
+    except PlanFileError as error:
+        raise GitOpsError(f"{plan_file}: {error}") from None
+    if plan.refusals:
+        raise GitOpsError(
+            "the apply after merging would refuse this plan: " + "; ".join(plan.refusals)
+        )
+    if plan.breaches:
+        raise GitOpsError(
+            "the apply after merging would refuse this plan: " + "; ".join(plan.breaches),
+            hint="make the PR smaller, or raise the threshold in reconciler.yaml in this PR so "
+            "that its reviewers approve it (docs/gitops.md, Safety thresholds)",
+        )
+    typer.echo(f"{plan_file}: within the safety thresholds of reconciler.yaml.", err=True)
