@@ -1,25 +1,35 @@
-"""The workflows' own shell steps, run as a runner would against the sandbox and fake GitHub.
+"""The templates users copy, run as a runner would, against the sandbox and the fake GitHub.
 
 Each test lays out a checkout, points the steps at the sandbox (TrackDrive) and the fake GitHub,
-puts a ``reconciler`` on PATH that is this checkout's CLI, and runs the job's ``run:`` steps in
-order (the ``uses:`` steps and the pip install are what a runner adds; they are skipped).
+puts the installed ``reconciler`` command (this checkout's console script, as the action's
+install leaves it) on PATH, and runs a job's steps in order: ``run:`` steps in bash, artifacts
+carried between jobs through a folder, other ``uses:`` steps (checkout, setup-python, the
+action's install) being what a runner adds. Together they are the Done-when of docs/gitops.md:
+a PR comment with the plan and the split, a failing check on a threshold breach, an apply job
+that applies the plan saved and shown before the approval, and a drift issue that opens on a UI
+edit and closes when it is reverted.
 """
 
 from __future__ import annotations
 
+import json
+import sys
 from pathlib import Path
+from typing import Any
 
 from reconciler.gitops.comment import PLAN_MARKER
 from reconciler.render.drift import DRIFT_MARKER
 from tests.gitops.conftest import REPO
 from tests.gitops.fake_github import FakeGitHub
 from tests.gitops.scenario import make_pull_request, trackdrive_env
-from tests.gitops.workflow_steps import JobRun, reconciler_shim, run_job
+from tests.gitops.workflow_steps import JobRun, load_workflow, run_job
 from tests.support.sandbox_server import RunningSandbox
 
 ROOT = Path(__file__).resolve().parents[2]
-WORKFLOWS = ROOT / ".github" / "workflows"
+TEMPLATES = ROOT / "examples" / "github" / "workflows"
 ACTION = ROOT / "action.yml"
+#: The installed console script's folder: the reconciler a workflow step finds on PATH.
+INSTALLED = Path(sys.executable).parent
 
 
 def _github_env(github: FakeGitHub) -> dict[str, str]:
@@ -31,7 +41,7 @@ def _github_env(github: FakeGitHub) -> dict[str, str]:
     }
 
 
-def _context(sandbox: RunningSandbox, github: FakeGitHub) -> dict[str, str]:
+def _context(sandbox: RunningSandbox, github: FakeGitHub, **more: str) -> dict[str, str]:
     keys = trackdrive_env(sandbox)
     return {
         "secrets.TRACKDRIVE_PUBLIC_KEY": keys["TRACKDRIVE_PUBLIC_KEY"],
@@ -40,6 +50,9 @@ def _context(sandbox: RunningSandbox, github: FakeGitHub) -> dict[str, str]:
         "vars.TRACKDRIVE_API_URL": sandbox.base_url,
         "github.token": github.token,
         "github.event.pull_request.number": "1",
+        "github.run_id": "77",
+        "github.run_attempt": "1",
+        **more,
     }
 
 
@@ -51,23 +64,51 @@ def _assert_no_secret(run: JobRun, sandbox: RunningSandbox, github: FakeGitHub) 
 
 
 def _run(
-    workflow: str, job: str, root: Path, sandbox: RunningSandbox, github: FakeGitHub
+    workflow: str,
+    job: str,
+    root: Path,
+    sandbox: RunningSandbox,
+    github: FakeGitHub,
+    *,
+    runner: str = "runner",
+    **context: str,
 ) -> JobRun:
     return run_job(
-        WORKFLOWS / workflow,
+        TEMPLATES / workflow,
         job,
         cwd=root,
-        runner_temp=root.parent / f"runner-{root.name}",
-        context=_context(sandbox, github),
+        runner_temp=root.parent / runner,
+        context=_context(sandbox, github, **context),
         env=_github_env(github),
-        path=[reconciler_shim(root.parent / "bin")],
+        path=[INSTALLED],
+        artifacts=root.parent / "artifacts",
     )
 
 
-def test_plan_workflow_comments_failure_then_plan_on_one_comment(
+def _records(sandbox: RunningSandbox) -> list[dict[str, Any]]:
+    with sandbox.client() as http:
+        records: list[dict[str, Any]] = http.get(
+            "/api/v1/schedules", params={"per_page": 100}
+        ).json()["schedules"]
+    return records
+
+
+def _ui_edit(sandbox: RunningSandbox, name: str, **fields: Any) -> None:
+    record = next(r for r in _records(sandbox) if r["name"] == name)
+    with sandbox.client() as http:
+        http.put(f"/api/v1/schedules/{record['id']}", json=fields).raise_for_status()
+
+
+def _merge(root: Path) -> None:
+    """The PR merged: main's checkout now holds the head specs, no base/ beside them."""
+    (root / "base" / "schedules.d").rename(root.parent / "old-base")
+
+
+def test_plan_workflow_comments_failure_then_plan_and_split_on_one_comment(
     sandbox: RunningSandbox, github: FakeGitHub, tmp_path: Path
 ) -> None:
-    """Invalid specs fail the check, errors in the comment; the fix edits that comment; no leak."""
+    """Invalid specs fail the check with the errors in the comment; the fix edits that comment
+    into the plan, the PR's change apart from the drift; the check passes; nothing leaks."""
     pr = make_pull_request(tmp_path / "checkout", sandbox)
     solar = pr.head / "solar.yaml"
     good = solar.read_text(encoding="utf-8")
@@ -90,42 +131,159 @@ def test_plan_workflow_comments_failure_then_plan_on_one_comment(
     (comment,) = github.comments_on(REPO, 1)
     body = comment["body"]
     assert body.startswith(PLAN_MARKER)
-    assert "### Changes this PR makes: 0 to create, 1 to update" in body
-    assert "Drift already on the account" in body
+    own, _, drift = body.partition("Drift already on the account")
+    assert "### Changes this PR makes: 0 to create, 1 to update" in own
+    assert "Solar - West" in own
+    assert "Solar - East" not in own
+    assert "Solar - East" in drift
     assert body in fixed.summary
-    assert (tmp_path / "runner-checkout" / "trackdrive" / "plan.json").is_file()
+    assert (tmp_path / "artifacts" / "trackdrive-plan-pr1" / "plan.json").is_file()
+    assert fixed.steps[-1].stderr.endswith("within the safety thresholds of reconciler.yaml.\n")
     for run in (broken, fixed):
         _assert_no_secret(run, sandbox, github)
 
 
-def test_drift_workflow_opens_the_drift_issue(
+def test_plan_check_fails_on_a_threshold_breach_until_a_reviewed_config_commit(
     sandbox: RunningSandbox, github: FakeGitHub, tmp_path: Path
 ) -> None:
-    """A drifted account makes the drift job open one labelled issue with the report; no leak."""
+    """A plan apply would refuse fails the PR's check with the breach in the comment; raising
+    the threshold in reconciler.yaml in the PR (the reviewed --force) makes it pass."""
     pr = make_pull_request(tmp_path / "checkout", sandbox)
-    (pr.root / "base").rename(tmp_path / "unused")
-    pr.head.rename(tmp_path / "unused-head")
-    (tmp_path / "unused" / "schedules.d").rename(pr.head)  # main's specs: only East drifted
+    config = pr.root / "reconciler.yaml"
+    config.write_text(
+        "safety:\n  min_live_for_percent: 1\n  max_update_percent: 10\n", encoding="utf-8"
+    )
+    breach = "2 updates are 40.0% of 5 live schedules, over safety.max_update_percent (10%)"
 
-    run = _run("trackdrive-drift.yml", "drift", pr.root, sandbox, github)
-    assert run.failed is None, run.failed
-    assert run.outputs["drift"] == {"exit-code": "2"}
+    refused = _run("trackdrive-plan.yml", "plan", pr.root, sandbox, github)
+    assert refused.failed is not None
+    assert refused.failed.name == "Fail if apply would refuse this plan (safety thresholds)"
+    assert refused.failed.stderr.splitlines()[0] == (
+        f"error: the apply after merging would refuse this plan: {breach}"
+    )
+    (comment,) = github.comments_on(REPO, 1)
+    assert breach in comment["body"]
+
+    config.write_text(
+        "safety:\n  min_live_for_percent: 1\n  max_update_percent: 50\n", encoding="utf-8"
+    )
+    allowed = _run("trackdrive-plan.yml", "plan", pr.root, sandbox, github)
+    assert allowed.failed is None, allowed.failed
+    (comment,) = github.comments_on(REPO, 1)
+    assert breach not in comment["body"]
+
+
+def test_apply_workflow_applies_exactly_the_saved_plan_shown_before_approval(
+    sandbox: RunningSandbox, github: FakeGitHub, tmp_path: Path
+) -> None:
+    """The plan job saves the plan, shows it in its summary and uploads it; the approved apply
+    job downloads that file and applies it; a fresh plan is then empty."""
+    pr = make_pull_request(tmp_path / "checkout", sandbox)
+    _merge(pr.root)
+    planned = _run("trackdrive-apply.yml", "plan", pr.root, sandbox, github)
+    assert planned.failed is None, planned.failed
+    assert planned.job_outputs == {"changes": "true"}
+    assert planned.summary.startswith("## The plan this run will apply\n")
+    assert "Solar - West" in planned.summary
+    assert "Solar - East" in planned.summary
+    saved = tmp_path / "artifacts" / "trackdrive-plan" / "plan.json"
+    assert sorted(c["name"] for c in json.loads(saved.read_text("utf-8"))["changes"]) == [
+        "Solar - East",
+        "Solar - West",
+    ]
+    apply_job = load_workflow(TEMPLATES / "trackdrive-apply.yml")["jobs"]["apply"]
+    assert apply_job["environment"] == "production"
+
+    applied = _run(
+        "trackdrive-apply.yml",
+        "apply",
+        pr.root,
+        sandbox,
+        github,
+        runner="apply-runner",
+        **{"needs.plan.outputs.changes": "true"},
+    )
+    assert applied.failed is None, applied.failed
+    assert applied.summary.startswith("### TrackDrive apply: done")
+    assert "Verified: a fresh plan is empty." in applied.summary
+    by_name = {r["name"]: r for r in _records(sandbox)}
+    assert by_name["Solar - East"]["paused"] is False
+    assert float(by_name["Solar - West"]["sortable_order"]) == 21
+    journal = tmp_path / "apply-runner" / "trackdrive" / "journal.jsonl"
+    assert len(journal.read_text("utf-8").splitlines()) == 2
+    for run in (planned, applied):
+        _assert_no_secret(run, sandbox, github)
+
+
+def test_apply_workflow_refuses_the_saved_plan_when_the_account_moved(
+    sandbox: RunningSandbox, github: FakeGitHub, tmp_path: Path
+) -> None:
+    """A schedule edited between the plan and the approval: the apply job writes nothing."""
+    pr = make_pull_request(tmp_path / "checkout", sandbox)
+    _merge(pr.root)
+    planned = _run("trackdrive-apply.yml", "plan", pr.root, sandbox, github)
+    assert planned.failed is None, planned.failed
+    _ui_edit(sandbox, "Solar - West", lead_duplicate_timeframe=60)
+    before = _records(sandbox)
+
+    applied = _run("trackdrive-apply.yml", "apply", pr.root, sandbox, github, runner="r2")
+    assert applied.failed is not None
+    assert applied.failed.name == "Apply the reviewed plan"
+    stale = "error: refusing to apply a stale plan: changed on the account since it was planned"
+    assert stale in applied.failed.stdout
+    assert "### :x: TrackDrive apply FAILED" in applied.summary
+    assert _records(sandbox) == before
+
+
+def test_drift_issue_opens_on_a_ui_edit_and_closes_when_it_is_reverted(
+    sandbox: RunningSandbox, github: FakeGitHub, tmp_path: Path
+) -> None:
+    """A UI edit opens one labelled drift issue; reverting it closes the issue, although
+    schedules that no spec names are still live (they are listed, not drift)."""
+    pr = make_pull_request(tmp_path / "checkout", sandbox)  # East paused in the UI
+    pr.head.rename(tmp_path / "unused-head")
+    pr.base.rename(pr.head)  # main's specs
+    sandbox.seed_schedules([{"name": "Made in the UI"}])
+
+    drifted = _run("trackdrive-drift.yml", "drift", pr.root, sandbox, github)
+    assert drifted.failed is None, drifted.failed
+    assert drifted.outputs["drift"] == {"exit-code": "2"}
     (issue,) = [i for i in github.issues.values() if "pull_request" not in i]
     assert issue["labels"] == [{"name": "drift"}]
+    assert issue["state"] == "open"
     assert issue["body"].startswith(DRIFT_MARKER)
     assert "Solar - East" in issue["body"]
+    assert "<details><summary>show 1</summary>" in issue["body"]
     assert "https://github.test/acme/schedules/actions/runs/77" in issue["body"]
-    assert "Solar - East" in run.summary
-    _assert_no_secret(run, sandbox, github)
+
+    _ui_edit(sandbox, "Solar - East", paused=False)
+    clean = _run("trackdrive-drift.yml", "drift", pr.root, sandbox, github, runner="r2")
+    assert clean.failed is None, clean.failed
+    assert clean.outputs["drift"] == {"exit-code": "0"}
+    (issue,) = [i for i in github.issues.values() if "pull_request" not in i]
+    assert issue["state"] == "closed"
+    assert "Made in the UI" in clean.summary
+    for run in (drifted, clean):
+        _assert_no_secret(run, sandbox, github)
 
 
-def test_action_plan_sets_its_outputs(sandbox: RunningSandbox, tmp_path: Path) -> None:
-    """The action's plan succeeds on changes and sets changes, exit-code, the files, the summary."""
+def test_action_plan_takes_typed_inputs_and_sets_its_outputs(
+    sandbox: RunningSandbox, tmp_path: Path
+) -> None:
+    """`only` with spaces and newline-separated `args` reach plan whole; the outputs are set."""
     pr = make_pull_request(tmp_path / "checkout", sandbox)
     runner_temp = tmp_path / "runner"
-    reconciler_shim(runner_temp / "trackdrive-reconciler-venv" / "bin")  # what the install makes
-    inputs = {"command": "plan", "specs": "schedules.d", "config": "", "subdomain": ""}
-    inputs["extra-args"] = "--base-specs base/schedules.d"
+    venv_bin = runner_temp / "trackdrive-reconciler-venv" / "bin"  # what the install makes
+    venv_bin.mkdir(parents=True)
+    (venv_bin / "reconciler").symlink_to(INSTALLED / "reconciler")
+    inputs = {
+        "command": "plan",
+        "specs": "schedules.d",
+        "config": "",
+        "only": "Solar - West",
+        "subdomain": "",
+        "args": "--base-specs\nbase/schedules.d\n",
+    }
     run = run_job(
         ACTION,
         None,
@@ -137,11 +295,11 @@ def test_action_plan_sets_its_outputs(sandbox: RunningSandbox, tmp_path: Path) -
     assert run.failed is None, run.failed
     outputs = run.outputs["run"]
     assert (outputs["exit-code"], outputs["changes"]) == ("2", "true")
-    assert Path(outputs["plan-file"]).is_file()
+    plan = json.loads(Path(outputs["plan-file"]).read_text(encoding="utf-8"))
+    assert [c["name"] for c in plan["changes"]] == ["Solar - West"]
     report = Path(outputs["report-file"]).read_text(encoding="utf-8")
     assert report.startswith(PLAN_MARKER)
     assert "Changes this PR makes" in report
-    assert "Drift already on the account" in report
     assert report in run.summary
     for step in run.steps:
         assert sandbox.config.private_key not in step.stdout + step.stderr

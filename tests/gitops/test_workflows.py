@@ -1,9 +1,10 @@
 """The workflows, the action and the pre-commit hook, checked offline.
 
-actionlint needs a Go binary we cannot install here, so: SchemaStore's schemas (vendored by
-check-jsonschema) for the shape, and our own rules for what matters most: least privilege,
-actions pinned to commits, no expression spliced into a shell script, an apply that is never
-cancelled, and the user templates identical to the workflows this repository runs.
+SchemaStore's schemas (vendored by check-jsonschema) for the shape, and our own rules for what
+matters most: least privilege, actions pinned to commits, no expression spliced into a shell
+script, an apply that is never cancelled and applies the saved plan, the action as the one
+install path, and the project's own workflows kept apart from the templates users copy.
+(actionlint with shellcheck runs over both in scripts/test.)
 """
 
 from __future__ import annotations
@@ -27,14 +28,18 @@ WORKFLOWS = ROOT / ".github" / "workflows"
 TEMPLATES = ROOT / "examples" / "github" / "workflows"
 ACTION = ROOT / "action.yml"
 ALL_WORKFLOWS = sorted([*WORKFLOWS.glob("*.yml"), *TEMPLATES.glob("*.yml")])
-OWN_ONLY = {"ci.yml"}  # the project's own CI is not a template for users
+OWN = {"ci.yml", "release.yml"}  # the project's own workflows, never copied by users
+_ACTION_PIN = re.compile(
+    r"^\s*(?:-\s*)?uses:\s*OWNER/trackdrive-reconciler@([0-9a-f]{40}) # v\d+\.\d+\.\d+\s*$"
+)
 _PIN = re.compile(r"^\s*(?:-\s*)?uses:\s*([\w.-]+/[\w./-]+)@([0-9a-f]{40}) # v\d+\.\d+\.\d+\s*$")
 #: The write scopes each job may hold; anything else must be read-only.
 WRITES: dict[str, dict[str, set[str]]] = {
     "trackdrive-plan.yml": {"plan": {"pull-requests"}},
-    "trackdrive-apply.yml": {"apply": set()},
+    "trackdrive-apply.yml": {"plan": set(), "apply": set()},
     "trackdrive-drift.yml": {"drift": {"issues"}},
     "ci.yml": {"test": set()},
+    "release.yml": {"build": set(), "github-release": {"contents"}, "pypi": {"id-token"}},
 }
 
 
@@ -54,16 +59,25 @@ def _steps(data: dict[str, Any]) -> Iterator[dict[str, Any]]:
         yield from job.get("steps", [])
 
 
-def test_there_are_workflows_to_check() -> None:
-    """The four workflows exist, and the templates are the three user workflows."""
-    assert sorted(p.name for p in WORKFLOWS.glob("*.yml")) == sorted(WRITES)
-    assert sorted(p.name for p in TEMPLATES.glob("*.yml")) == sorted(set(WRITES) - OWN_ONLY)
+def test_own_workflows_are_apart_from_the_templates() -> None:
+    """.github/workflows/ holds only CI and release; the templates live in examples/ alone."""
+    assert sorted(p.name for p in WORKFLOWS.glob("*.yml")) == sorted(OWN)
+    assert sorted(p.name for p in TEMPLATES.glob("*.yml")) == sorted(set(WRITES) - OWN)
 
 
 @pytest.mark.parametrize("template", sorted(TEMPLATES.glob("*.yml")), ids=lambda p: p.name)
-def test_templates_and_workflows_are_identical(template: Path) -> None:
-    """Each template in examples/github/workflows/ is byte-for-byte the workflow that runs here."""
-    assert (WORKFLOWS / template.name).read_bytes() == template.read_bytes()
+def test_templates_install_only_through_the_action(template: Path) -> None:
+    """Every job of a template installs with the action, pinned; no template names a package."""
+    text = template.read_text(encoding="utf-8")
+    assert "pip install" not in text
+    assert "trackdrive-reconciler==" not in text
+    data = load_workflow(template)
+    for name, job in data["jobs"].items():
+        installs = [s for s in job["steps"] if "trackdrive-reconciler@" in str(s.get("uses", ""))]
+        assert [s["with"] for s in installs] == [{"command": "install"}], name
+    pins = [line for line in text.splitlines() if "trackdrive-reconciler@" in line]
+    assert pins
+    assert all(_ACTION_PIN.match(line) for line in pins), pins
 
 
 @pytest.mark.parametrize("path", ALL_WORKFLOWS, ids=_ids(ALL_WORKFLOWS))
@@ -92,13 +106,12 @@ def test_action_matches_schemastore_schema() -> None:
 
 
 def test_action_interface() -> None:
-    """The action takes command, specs, config, subdomain, extra-args and gives four outputs."""
+    """The action takes typed inputs (no extra-args split on spaces) and gives four outputs."""
     data = load_workflow(ACTION)
     assert data["runs"]["using"] == "composite"
-    assert set(data["inputs"]) == {"command", "specs", "config", "subdomain", "extra-args"}
+    assert set(data["inputs"]) == {"command", "specs", "config", "only", "subdomain", "args"}
+    assert data["inputs"]["command"]["default"] == "install"
     assert {"changes", "exit-code", "plan-file", "report-file"} <= set(data["outputs"])
-    install = data["runs"]["steps"][0]["run"]
-    assert 'pip install --quiet --disable-pip-version-check "$GITHUB_ACTION_PATH"' in install
     script = data["runs"]["steps"][1]["run"]
     assert "GITHUB_STEP_SUMMARY" in script
     assert "${{" not in script
@@ -181,23 +194,51 @@ def test_checkouts_do_not_keep_the_token(path: Path) -> None:
             assert step["with"]["persist-credentials"] is False
 
 
-def test_apply_is_never_cancelled_and_needs_the_environment() -> None:
-    """Apply runs on push to main, one at a time, never cancelled, in `production`."""
-    data = load_workflow(WORKFLOWS / "trackdrive-apply.yml")
+def test_action_installs_hash_pinned_from_its_own_checkout() -> None:
+    """The install: every dependency from the lock with --require-hashes, then only the package."""
+    install = load_workflow(ACTION)["runs"]["steps"][0]["run"]
+    assert '--require-hashes -r "$GITHUB_ACTION_PATH/requirements/action.lock"' in install
+    assert '--no-index --no-deps --no-build-isolation "$GITHUB_ACTION_PATH"' in install
+
+
+DEFAULT_BRANCH_ONLY = (
+    "github.ref == format('refs/heads/{0}', github.event.repository.default_branch)"
+)
+
+
+def test_apply_plans_then_applies_that_file_behind_the_environment() -> None:
+    """Apply: a plan job saves and shows the plan; an approved job applies that very file."""
+    data = load_workflow(TEMPLATES / "trackdrive-apply.yml")
     assert data["on"]["push"]["branches"] == ["main"]
+    assert "workflow_dispatch" in data["on"]
     assert data["concurrency"] == {"group": "trackdrive-apply", "cancel-in-progress": False}
-    (job,) = data["jobs"].values()
-    assert job["environment"] == "production"
-    assert "concurrency" not in job
-    scripts = "\n".join(step.get("run", "") for step in job["steps"])
-    assert "reconciler apply --specs schedules.d --auto-approve --journal" in scripts
-    uploads = [s for s in job["steps"] if "upload-artifact" in str(s.get("uses", ""))]
+    plan, apply = data["jobs"]["plan"], data["jobs"]["apply"]
+    assert plan["if"] == DEFAULT_BRANCH_ONLY
+    assert "environment" not in plan
+    assert plan["outputs"] == {"changes": "${{ steps.plan.outputs.changes }}"}
+    (upload,) = [s for s in plan["steps"] if "upload-artifact" in str(s.get("uses", ""))]
+    assert upload["with"]["name"] == "trackdrive-plan"
+    assert (apply["needs"], apply["if"]) == ("plan", "needs.plan.outputs.changes == 'true'")
+    assert apply["environment"] == "production"
+    (download,) = [s for s in apply["steps"] if "download-artifact" in str(s.get("uses", ""))]
+    assert download["with"]["name"] == "trackdrive-plan"
+    scripts = "\n".join(step.get("run", "") for step in apply["steps"])
+    assert 'reconciler apply "$out/plan.json" --specs schedules.d --journal' in scripts
+    assert "--auto-approve" not in scripts
+    assert "--force" not in scripts
+    uploads = [s for s in apply["steps"] if "upload-artifact" in str(s.get("uses", ""))]
     assert [s["if"] for s in uploads] == ["always()"]
+
+
+def test_drift_runs_only_on_the_default_branch() -> None:
+    """A drift check run by hand on another branch would report that branch's specs: skipped."""
+    (job,) = load_workflow(TEMPLATES / "trackdrive-drift.yml")["jobs"].values()
+    assert job["if"].startswith(DEFAULT_BRANCH_ONLY + " && (")
 
 
 def test_plan_runs_on_spec_changes_and_keeps_one_comment() -> None:
     """The plan workflow triggers on spec paths, plans against the base, posts the comment."""
-    data = load_workflow(WORKFLOWS / "trackdrive-plan.yml")
+    data = load_workflow(TEMPLATES / "trackdrive-plan.yml")
     assert data["on"]["pull_request"]["paths"] == ["schedules.d/**", "reconciler.yaml"]
     (job,) = data["jobs"].values()
     scripts = "\n".join(step.get("run", "") for step in job["steps"])
@@ -206,11 +247,15 @@ def test_plan_runs_on_spec_changes_and_keeps_one_comment() -> None:
     assert "--format markdown" in scripts
     assert "reconciler gitops comment" in scripts
     assert any("upload-artifact" in str(s.get("uses", "")) for s in job["steps"])
+    last = job["steps"][-1]
+    assert last["run"] == (
+        'reconciler gitops check-plan --plan-file "$RUNNER_TEMP/trackdrive/plan.json"'
+    )
 
 
 def test_drift_runs_on_a_timer_and_by_hand() -> None:
     """The drift workflow has a cron and workflow_dispatch, and syncs the drift issue."""
-    data = load_workflow(WORKFLOWS / "trackdrive-drift.yml")
+    data = load_workflow(TEMPLATES / "trackdrive-drift.yml")
     assert data["on"]["schedule"][0]["cron"]
     assert "workflow_dispatch" in data["on"]
     (job,) = data["jobs"].values()

@@ -2,22 +2,25 @@
 
 ``run_job`` executes each ``run:`` step of one job with ``bash --noprofile --norc -eo pipefail``
 (the runner's ``shell: bash``), in order, with the workflow, job and step ``env:`` merged. It
-skips ``uses:`` steps and the steps named in ``skip``, gives every step its own
-``$GITHUB_OUTPUT`` (read back as ``steps.ID.outputs.NAME``), one shared
-``$GITHUB_STEP_SUMMARY``, and stops at the first failing step, as a runner does.
+skips the steps named in ``skip`` and ``uses:`` steps, except that ``actions/upload-artifact``
+and ``actions/download-artifact`` copy files to and from an ``artifacts`` directory (one folder
+per artifact name), so one job's saved file reaches the next job as on GitHub. It gives every
+step its own ``$GITHUB_OUTPUT`` (read back as ``steps.ID.outputs.NAME``), one shared
+``$GITHUB_STEP_SUMMARY``, stops at the first failing step, as a runner does, and evaluates the
+job's ``outputs:`` (for ``needs.JOB.outputs.NAME`` in the next job's ``context``).
 
-Expressions are not evaluated in general: each ``${{ … }}`` in an ``env:`` value must be a key
-of ``context`` or a ``steps.ID.outputs.NAME``, and a step's ``if:`` may only be ``||``-joined
-``steps.ID.outputs.NAME == 'value'`` comparisons. Anything else fails the test, which keeps the
-workflows' scripts simple enough to be run here.
+Expressions are not evaluated in general: each ``${{ … }}`` in an ``env:`` or ``with:`` value
+must be a key of ``context`` or a ``steps.ID.outputs.NAME``, and a step's ``if:`` may only be
+``always()`` or ``||``-joined ``NAME == 'value'`` comparisons of such values. Anything else
+fails the test, which keeps the workflows' scripts simple enough to be run here.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
-import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,12 +28,12 @@ from typing import Any
 
 from ruamel.yaml import YAML
 
-__all__ = ["JobRun", "StepRun", "load_workflow", "reconciler_shim", "run_job"]
+__all__ = ["JobRun", "StepRun", "load_workflow", "run_job"]
 
 ROOT = Path(__file__).resolve().parents[2]
 _EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
 _OUTPUT = re.compile(r"steps\.([A-Za-z0-9_-]+)\.outputs\.([A-Za-z0-9_-]+)")
-_COMPARISON = re.compile(r"(steps\.[A-Za-z0-9_-]+\.outputs\.[A-Za-z0-9_-]+) (==|!=) '([^']*)'")
+_COMPARISON = re.compile(r"([A-Za-z0-9_.-]+) (==|!=) '([^']*)'")
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,7 @@ class JobRun:
     steps: list[StepRun] = field(default_factory=list)
     outputs: dict[str, dict[str, str]] = field(default_factory=dict)
     summary: str = ""
+    job_outputs: dict[str, str] = field(default_factory=dict)
 
     @property
     def failed(self) -> StepRun | None:
@@ -61,17 +65,6 @@ def load_workflow(path: Path) -> dict[str, Any]:
     """A workflow file as data (YAML 1.2: ``on`` stays a string key)."""
     data: dict[str, Any] = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
     return data
-
-
-def reconciler_shim(directory: Path) -> Path:
-    """A ``reconciler`` executable in ``directory`` running this checkout's CLI with gitops."""
-    directory.mkdir(parents=True, exist_ok=True)
-    shim = directory / "reconciler"
-    shim.write_text(
-        f'#!/bin/sh\nexec "{sys.executable}" -m tests.gitops.runner "$@"\n', encoding="utf-8"
-    )
-    shim.chmod(0o755)
-    return directory
 
 
 def _substitute(value: str, context: Mapping[str, str], outputs: Mapping[str, Any]) -> str:
@@ -87,12 +80,16 @@ def _substitute(value: str, context: Mapping[str, str], outputs: Mapping[str, An
     return _EXPRESSION.sub(one, value)
 
 
-def _condition(expression: str, outputs: Mapping[str, Mapping[str, str]]) -> bool:
+def _condition(
+    expression: str, context: Mapping[str, str], outputs: Mapping[str, Mapping[str, str]]
+) -> bool:
+    if expression.strip() == "always()":
+        return True
     results = []
     for part in expression.split(" || "):
         match = _COMPARISON.fullmatch(part.strip())
         assert match is not None, f"cannot evaluate the condition {expression!r} here"
-        actual = _substitute("${{ " + match.group(1) + " }}", {}, outputs)
+        actual = _substitute("${{ " + match.group(1) + " }}", context, outputs)
         results.append((actual == match.group(3)) == (match.group(2) == "=="))
     return any(results)
 
@@ -107,6 +104,7 @@ def run_job(
     env: Mapping[str, str],
     path: Sequence[Path] = (),
     skip: Sequence[str] = ("install",),
+    artifacts: Path | None = None,
 ) -> JobRun:
     """Run the shell steps of ``job`` in ``workflow`` from ``cwd``; see the module docstring.
 
@@ -126,11 +124,15 @@ def run_job(
         "GITHUB_STEP_SUMMARY": str(summary),
         **env,
     }
+    context = {"runner.temp": str(runner_temp), **context}
     run = JobRun()
     for index, step in enumerate(spec["steps"]):
-        if "run" not in step or step.get("id") in skip:
+        if step.get("id") in skip:
             continue
-        if "if" in step and not _condition(step["if"], run.outputs):
+        if "if" in step and not _condition(step["if"], context, run.outputs):
+            continue
+        if "uses" in step:
+            _artifact(step, artifacts, context, run.outputs)
             continue
         output = runner_temp / f"output_{index}"
         output.touch()
@@ -156,4 +158,34 @@ def run_job(
         if done.returncode != 0:
             break
     run.summary = summary.read_text(encoding="utf-8")
+    for name, value in (spec.get("outputs") or {}).items():
+        run.job_outputs[name] = _substitute(str(value), context, run.outputs)
     return run
+
+
+def _artifact(
+    step: Mapping[str, Any],
+    artifacts: Path | None,
+    context: Mapping[str, str],
+    outputs: Mapping[str, Any],
+) -> None:
+    """Upload or download an artifact as a folder of ``artifacts``; other actions do nothing."""
+    action = str(step["uses"]).split("@", 1)[0]
+    if action not in ("actions/upload-artifact", "actions/download-artifact"):
+        return
+    assert artifacts is not None, f"the step {step['name']!r} needs run_job(artifacts=...)"
+    given = {k: _substitute(str(v), context, outputs) for k, v in step["with"].items()}
+    folder = artifacts / given["name"]
+    if action == "actions/upload-artifact":
+        source = Path(given["path"])
+        if not source.exists():
+            assert given.get("if-no-files-found") != "error", f"nothing to upload at {source}"
+            return
+        folder.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source, folder / source.name)
+        return
+    assert folder.is_dir(), f"no artifact named {given['name']!r} was uploaded"
+    target = Path(given["path"])
+    target.mkdir(parents=True, exist_ok=True)
+    for file in folder.iterdir():
+        shutil.copy2(file, target / file.name)
