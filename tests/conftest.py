@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from reconciler.sandbox import SandboxConfig
+from reconciler.sandbox.clock import SandboxClock
 from tests.support.sandbox_server import MakeSandbox, RunningSandbox, SandboxPool
 
 
@@ -32,8 +33,13 @@ def make_sandbox(sandbox_pool: SandboxPool) -> Iterator[MakeSandbox]:
     """A factory for sandbox servers with a custom config or faults; all stop at teardown."""
     with ExitStack() as stack:
 
-        def make(config: SandboxConfig | None = None, **overrides: Any) -> RunningSandbox:
-            return stack.enter_context(sandbox_pool.sandbox(config, **overrides))
+        def make(
+            config: SandboxConfig | None = None,
+            *,
+            clock: SandboxClock | None = None,
+            **overrides: Any,
+        ) -> RunningSandbox:
+            return stack.enter_context(sandbox_pool.sandbox(config, clock=clock, **overrides))
 
         yield make
 

@@ -10,6 +10,7 @@ from starlette.middleware import Middleware
 from starlette.routing import Route
 
 from reconciler.sandbox.api import ENDPOINTS
+from reconciler.sandbox.clock import SandboxClock
 from reconciler.sandbox.config import SandboxConfig
 from reconciler.sandbox.control import CONTROL_ROUTES
 from reconciler.sandbox.faults import FaultMiddleware
@@ -18,13 +19,14 @@ from reconciler.sandbox.state import SandboxState
 __all__ = ["create_app"]
 
 
-def create_app(config: SandboxConfig) -> Starlette:
+def create_app(config: SandboxConfig, *, clock: SandboxClock | None = None) -> Starlette:
     """A TrackDrive-compatible Schedules API over SQLite, with the faults ``config`` asks for.
 
     The database is opened (and seeded) now, so the app works with ``httpx.ASGITransport``
-    without a lifespan; under a server, the lifespan's end closes it.
+    without a lifespan; under a server, the lifespan's end closes it. ``clock`` (wall time by
+    default) is how tests make the rate limit refill only when they advance it.
     """
-    state = SandboxState.open(config)
+    state = SandboxState.open(config, clock)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

@@ -7,6 +7,8 @@ Timestamps are rendered as TrackDrive renders them: ``2019-08-09T17:13:00.378-04
 from __future__ import annotations
 
 import threading
+import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -27,10 +29,16 @@ ACCOUNT_ZONE = _account_zone()
 
 
 class SandboxClock:
-    """Wall-clock time plus an offset that only ever grows (``advance``)."""
+    """Wall-clock time plus an offset that only ever grows (``advance``).
 
-    def __init__(self) -> None:
+    ``ticks`` is the monotonic source the rate limit's bucket refills from (``monotonic``).
+    Tests pass a constant (``ticks=lambda: 0.0``): the bucket then refills only when the
+    clock is advanced, so whether a request is throttled never depends on how fast it ran.
+    """
+
+    def __init__(self, ticks: Callable[[], float] = time.monotonic) -> None:
         self._offset = timedelta()
+        self._ticks = ticks
         self._lock = threading.Lock()
 
     def now(self) -> datetime:
@@ -40,6 +48,12 @@ class SandboxClock:
         moment = datetime.now(UTC) + offset
         moment = moment.replace(microsecond=moment.microsecond // 1000 * 1000)
         return moment.astimezone(ACCOUNT_ZONE)
+
+    def monotonic(self) -> float:
+        """Seconds on a monotonic scale: ``ticks`` plus every advance so far."""
+        with self._lock:
+            offset = self._offset
+        return self._ticks() + offset.total_seconds()
 
     def advance(self, seconds: float) -> None:
         """Move the sandbox's time forward by ``seconds`` (tests use it to expire guards)."""

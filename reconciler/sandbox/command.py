@@ -67,7 +67,7 @@ def serve_command(
     host: Annotated[
         str, typer.Option(help="Address to listen on. Keep 127.0.0.1 unless you mean to share it.")
     ] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8787,
+    port: Annotated[int, typer.Option(help="Port to listen on (0: any free port).")] = 8787,
     public_key: Annotated[
         str, typer.Option(help="The Basic-auth user: what TRACKDRIVE_PUBLIC_KEY must be.")
     ] = "sandbox-public",
@@ -157,10 +157,16 @@ def serve_command(
         seed_rng=seed_rng,
         make_call_cps=make_call_cps,
     )
-    base = f"http://{host}:{port}"
-    typer.echo(f"TrackDrive sandbox on {base}/api/v1/schedules (data: {db})", err=True)
-    # Only the well-known default private key is echoed; a chosen one is never printed.
-    secret = private_key if private_key == "sandbox-private" else "$TRACKDRIVE_PRIVATE_KEY"
-    typer.echo(f"  keys: public {public_key}, private {secret}", err=True)
-    typer.echo(f"  try:  curl -u '{public_key}:{secret}' {base}/api/v1/schedules", err=True)
-    serve(config, host=host, port=port)
+
+    def announce(base: str) -> None:
+        typer.echo(f"TrackDrive sandbox on {base}/api/v1/schedules (data: {db})", err=True)
+        # Only the well-known default private key is echoed; a chosen one is never printed.
+        secret = private_key if private_key == "sandbox-private" else "$TRACKDRIVE_PRIVATE_KEY"
+        typer.echo(f"  keys: public {public_key}, private {secret}", err=True)
+        typer.echo(f"  try:  curl -u '{public_key}:{secret}' {base}/api/v1/schedules", err=True)
+
+    try:
+        serve(config, host=host, port=port, announce=announce)
+    except OSError as exc:  # the address is taken or not ours: one line, no traceback
+        typer.echo(f"error: cannot listen on {host}:{port}: {exc.strerror or exc}", err=True)
+        raise typer.Exit(1) from None

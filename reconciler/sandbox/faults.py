@@ -132,17 +132,23 @@ class Stats:
 class Faults:
     """The live fault switches, their token bucket, their random source and the stats."""
 
-    def __init__(self, settings: FaultSettings, seed_rng: int | None) -> None:
+    def __init__(
+        self,
+        settings: FaultSettings,
+        seed_rng: int | None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.rng = random.Random(seed_rng)  # noqa: S311 (faults, not secrets)
         self.stats = Stats()
         self._lock = threading.Lock()
         self.settings = settings
+        self._clock = clock
         self.bucket: TokenBucket | None = None
         self._rebuild_bucket()
 
     def _rebuild_bucket(self) -> None:
         rate = self.settings.rate_limit_rps
-        self.bucket = None if rate is None else TokenBucket(rate)
+        self.bucket = None if rate is None else TokenBucket(rate, self._clock)
 
     def update(self, **updates: Any) -> FaultSettings:
         """Change switches at runtime; a new rate limit starts with a full bucket."""

@@ -28,16 +28,19 @@ class SandboxState:
     faults: Faults
 
     @classmethod
-    def open(cls, config: SandboxConfig) -> SandboxState:
-        """Open (or create) the database, seed it if it is empty, set the fault switches."""
+    def open(cls, config: SandboxConfig, clock: SandboxClock | None = None) -> SandboxState:
+        """Open (or create) the database, seed it if it is empty, set the fault switches.
+
+        ``clock`` defaults to wall time; the rate limit's bucket refills on its ``monotonic``.
+        """
         database = Database(config.db_path)
-        clock = SandboxClock()
+        clock = clock or SandboxClock()
         # Ids and tokens draw from their own source, so creating records never shifts faults.
         records_rng = random.Random(None if config.seed_rng is None else config.seed_rng + 1)  # noqa: S311
         schedules = ScheduleStore(database, clock, records_rng)
         dialer = Dialer(database, schedules, clock, records_rng)
         seed_database(schedules, dialer, clock, config.seed, config.seed_rng)
-        faults = Faults(FaultSettings.from_config(config), config.seed_rng)
+        faults = Faults(FaultSettings.from_config(config), config.seed_rng, clock.monotonic)
         return cls(config, database, clock, schedules, dialer, faults)
 
     def close(self) -> None:

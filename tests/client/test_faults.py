@@ -3,17 +3,25 @@
 from __future__ import annotations
 
 import asyncio
-import socket
-import time
 from decimal import Decimal
 
 import pytest
 import stamina
+from stamina.instrumentation import get_on_retry_hooks, set_on_retry_hooks
 
 from reconciler.errors import RateLimitedError, ServerError, TransportError
 from reconciler.trackdrive import Account, Backoff, TrackDriveClient, build_http_client
-from tests.client.helpers import FAST, LIST, POST, connect, route_count
-from tests.support.sandbox_server import MakeSandbox, RunningSandbox
+from tests.client.helpers import (
+    FAST,
+    LIST,
+    POST,
+    RetryAfterPasses,
+    connect,
+    refused_port,
+    route_count,
+    share_virtual_time,
+)
+from tests.support.sandbox_server import MakeSandbox, RunningSandbox, frozen_clock
 
 pytestmark = pytest.mark.anyio
 
@@ -23,40 +31,54 @@ DELETE = "DELETE /api/v1/schedules/:id"
 
 async def test_a_429_burst_is_waited_out_as_retry_after_says(make_sandbox: MakeSandbox) -> None:
     """429s during a listing are retried after Retry-After (1 s here) and the listing completes."""
-    sandbox = make_sandbox(seed="250", ignore_per_page=True, rate_limit_rps=5)
+    sandbox = make_sandbox(seed="250", ignore_per_page=True, rate_limit_rps=5, clock=frozen_clock())
     honouring = Backoff(initial=0.01, maximum=0.05, jitter=0.01, retry_after_cap=2.0)
-    async with connect(sandbox, backoff=honouring) as client:
+    transport = RetryAfterPasses(sandbox)
+    async with connect(sandbox, backoff=honouring, transport=transport) as client:
         schedules = await client.list_schedules()
     stats = client.stats
     server = sandbox.stats()
     assert len(schedules) == 250
-    assert server["throttled"] == stats.throttled > 0
+    # 10 pages against a bucket of 5 that refills only when a 429's Retry-After has passed.
+    assert server["throttled"] == stats.throttled == transport.seen_429 > 0
     assert stats.retries == stats.throttled
     assert route_count(sandbox, LIST) == 10 + stats.throttled
-    assert stats.wait_s >= 1.0
+    assert stats.wait_s >= 0.99  # it slept the 1 s Retry-After (a lower bound: never racy)
 
 
 async def test_max_rps_keeps_the_client_under_the_server_limit(make_sandbox: MakeSandbox) -> None:
     """With max_rps below the server's limit, a burst of pages never meets a 429."""
-    sandbox = make_sandbox(seed="75", ignore_per_page=True, rate_limit_rps=2)
+    sandbox = make_sandbox(seed="75", ignore_per_page=True, rate_limit_rps=2, clock=frozen_clock())
     async with connect(sandbox, max_rps=1.8) as client:
+        share_virtual_time(client, sandbox)
         schedules = await client.list_schedules()
     assert len(schedules) == 75
     assert sandbox.stats()["throttled"] == 0
     assert client.stats.throttled == 0
-    assert client.stats.wait_s > 0.5
+    # Pages 2 and 3 start 1/1.8 s and 2/1.8 s after page 1, on the shared virtual clock.
+    assert client.stats.wait_s == pytest.approx(3 / 1.8)
+
+
+async def test_without_max_rps_the_same_burst_meets_429s(make_sandbox: MakeSandbox) -> None:
+    """The burst above, without max_rps, is throttled: the previous test is not vacuous."""
+    sandbox = make_sandbox(seed="75", ignore_per_page=True, rate_limit_rps=2, clock=frozen_clock())
+    async with connect(sandbox, transport=RetryAfterPasses(sandbox)) as client:
+        share_virtual_time(client, sandbox)
+        schedules = await client.list_schedules()
+    assert len(schedules) == 75
+    assert sandbox.stats()["throttled"] == client.stats.throttled > 0
 
 
 async def test_endless_429s_become_rate_limited_error(make_sandbox: MakeSandbox) -> None:
     """A 429 on every attempt ends in RateLimitedError with the last Retry-After and a hint."""
-    sandbox = make_sandbox(rate_limit_rps=0.001)
+    sandbox = make_sandbox(rate_limit_rps=0.001, clock=frozen_clock())
     async with connect(sandbox, retry_attempts=3) as client:
         await client.new_schedule()  # spends the bucket's only token
         with pytest.raises(RateLimitedError) as caught:
             await client.get_schedule(1)
     assert caught.value.status == 429
-    assert caught.value.retry_after is not None
-    assert caught.value.retry_after > 100
+    assert caught.value.path == "/api/v1/schedules/1"
+    assert caught.value.retry_after == 1000.0  # a whole token at 0.001 rps
     assert caught.value.hint is not None
     assert "--max-rps" in caught.value.hint
     assert client.stats.throttled == 3
@@ -94,16 +116,20 @@ async def test_lasting_5xx_becomes_server_error(make_sandbox: MakeSandbox) -> No
 
 
 async def test_stamina_test_mode_retries_without_waiting(make_sandbox: MakeSandbox) -> None:
-    """Under stamina.set_testing, even the default backoff does not wait between retries."""
+    """Under stamina.set_testing, even the default backoff schedules no wait between retries."""
     sandbox = make_sandbox(error_rate=1.0)
-    with stamina.set_testing(True, attempts=3, cap=True):
-        async with connect(sandbox, backoff=Backoff()) as client:
-            started = time.monotonic()
-            with pytest.raises(ServerError):
-                await client.get_schedule(1)
-            elapsed = time.monotonic() - started
+    scheduled: list[tuple[int, float]] = []
+    hooks = get_on_retry_hooks()
+    set_on_retry_hooks([lambda details: scheduled.append((details.retry_num, details.wait_for))])
+    try:
+        with stamina.set_testing(True, attempts=3, cap=True):
+            async with connect(sandbox, backoff=Backoff()) as client:
+                with pytest.raises(ServerError):
+                    await client.get_schedule(1)
+    finally:
+        set_on_retry_hooks(hooks)
     assert client.stats.requests == 3
-    assert elapsed < 1.0  # the default backoff alone would wait 1.5 s or more
+    assert scheduled == [(1, 0.0), (2, 0.0)]  # the default backoff would wait 0.5 s, then 1 s
 
 
 async def test_a_create_whose_response_is_lost_is_adopted(make_sandbox: MakeSandbox) -> None:
@@ -172,14 +198,12 @@ async def test_creates_under_every_fault_never_duplicate(make_sandbox: MakeSandb
 
 async def test_no_server_is_a_transport_error_after_retries() -> None:
     """A refused connection is retried, then raised as TransportError naming the request."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    account = Account(f"http://127.0.0.1:{port}", "pub", "priv")
-    async with build_http_client(account, timeout=2.0) as http:
-        client = TrackDriveClient(http, retry_attempts=3, backoff=FAST)
-        with pytest.raises(TransportError) as caught:
-            await client.list_schedules()
+    with refused_port() as port:
+        account = Account(f"http://127.0.0.1:{port}", "pub", "priv")
+        async with build_http_client(account, timeout=2.0) as http:
+            client = TrackDriveClient(http, retry_attempts=3, backoff=FAST)
+            with pytest.raises(TransportError) as caught:
+                await client.list_schedules()
     assert "ConnectError" in str(caught.value)
     assert caught.value.method == "GET"
     assert client.stats.requests == 3

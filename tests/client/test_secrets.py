@@ -13,8 +13,8 @@ import pytest
 
 from reconciler.errors import ReconcilerError
 from reconciler.trackdrive import Account, TrackDriveClient, build_http_client
-from tests.client.helpers import FAST, connect
-from tests.support.sandbox_server import MakeSandbox
+from tests.client.helpers import FAST, RetryAfterPasses, connect, refused_port
+from tests.support.sandbox_server import MakeSandbox, frozen_clock
 
 pytestmark = pytest.mark.anyio
 
@@ -40,8 +40,9 @@ async def test_no_key_appears_in_anything_a_faulty_run_produces(
         seed="60",
         error_rate=0.2,
         drop_after_commit_rate=0.3,
-        rate_limit_rps=30,
+        rate_limit_rps=5,  # a bucket of 5: the 9+ requests below must meet 429s
         seed_rng=5,
+        clock=frozen_clock(),  # the bucket refills only as RetryAfterPasses says time passed
     )
     errors: list[BaseException] = []
     texts: list[str] = []
@@ -54,7 +55,8 @@ async def test_no_key_appears_in_anything_a_faulty_run_produces(
         else:
             pytest.fail("the call should have failed")
 
-    async with connect(sandbox, retry_attempts=8) as client:
+    throttling = RetryAfterPasses(sandbox)
+    async with connect(sandbox, retry_attempts=8, transport=throttling) as client:
         texts += [repr(client), str(client)]
         await client.list_schedules()
         created = await asyncio.gather(
@@ -73,11 +75,12 @@ async def test_no_key_appears_in_anything_a_faulty_run_produces(
     sandbox.set_faults(error_rate=1.0)
     async with connect(sandbox, retry_attempts=2) as failing:
         await expect_error(failing.create_schedule({"name": "Never"}))
-    account = Account("http://127.0.0.1:9", PUBLIC, PRIVATE)  # nothing listens on port 9
-    async with build_http_client(account, timeout=1.0) as http:
-        texts += [repr(account), str(account), repr(http)]
-        unreachable = TrackDriveClient(http, retry_attempts=2, backoff=FAST)
-        await expect_error(unreachable.get_schedule(1))
+    with refused_port() as port:
+        account = Account(f"http://127.0.0.1:{port}", PUBLIC, PRIVATE)
+        async with build_http_client(account, timeout=1.0) as http:
+            texts += [repr(account), str(account), repr(http)]
+            unreachable = TrackDriveClient(http, retry_attempts=2, backoff=FAST)
+            await expect_error(unreachable.get_schedule(1))
 
     assert len(errors) == 5
     for error in errors:
@@ -91,5 +94,6 @@ async def test_no_key_appears_in_anything_a_faulty_run_produces(
     everything = "\n".join(texts)
 
     assert "stamina.retry_scheduled" in everything  # the faults did cause retries
+    assert throttling.seen_429 > 0  # among them 429s, whose Retry-After the client heeded
     for secret in (PUBLIC, PRIVATE, WRONG, _basic(PUBLIC, PRIVATE), _basic(PUBLIC, WRONG)):
         assert secret not in everything

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import os
-import socket
+import re
 import subprocess
 import sys
 import time
@@ -58,26 +58,25 @@ def test_serve_refuses_bad_flags_with_a_tip(args: list[str], complaint: str) -> 
     assert complaint in result.output
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-    return port
-
-
 def test_serve_answers_the_references_curl_example(tmp_path: Path) -> None:
     """A served sandbox answers the reference's curl example with the sandbox's keys."""
-    port = _free_port()
     script = "from reconciler.sandbox import sandbox_app; sandbox_app()"
-    command = [sys.executable, "-c", script, "serve", "--port", str(port), "--seed", "demo"]
+    # Port 0: the server binds a free port itself and prints it, so no port is ever raced for.
+    command = [sys.executable, "-c", script, "serve", "--port", "0", "--seed", "demo"]
     command += ["--db", str(tmp_path / "sandbox.sqlite3"), "--public-key", "K"]
     env = {**os.environ, "PYTHONPATH": str(Path.cwd())}
     with subprocess.Popen(command, stderr=subprocess.PIPE, text=True, env=env) as process:
         try:
+            assert process.stderr is not None
+            banner = process.stderr.readline()  # printed once the socket is bound
+            found = re.match(r"TrackDrive sandbox on (http://127\.0\.0\.1:(\d+))/api", banner)
+            assert found, banner
+            base, port = found[1], int(found[2])
             token = base64.b64encode(b"K:sandbox-private").decode()
-            url = f"http://127.0.0.1:{port}/api/v1/schedules?page=1&order=created_at"
+            url = f"{base}/api/v1/schedules?page=1&order=created_at"
             response = None
             deadline = time.monotonic() + 20
+            # Bound, but uvicorn may not accept yet: retried up to a generous deadline.
             while response is None and time.monotonic() < deadline:
                 try:
                     response = httpx.get(url, headers={"Authorization": f"Basic {token}"})
@@ -86,9 +85,10 @@ def test_serve_answers_the_references_curl_example(tmp_path: Path) -> None:
         finally:
             process.terminate()
             _, stderr = process.communicate(timeout=20)
+    assert port > 0
     assert response is not None, stderr
     assert response.status_code == 200
     created = [record["created_at"] for record in response.json()["schedules"]]
     assert created == sorted(created)
-    assert f"http://127.0.0.1:{port}/api/v1/schedules" in stderr
+    assert f"try:  curl -u 'K:sandbox-private' {base}/api/v1/schedules" in stderr
     assert (tmp_path / "sandbox.sqlite3").exists()

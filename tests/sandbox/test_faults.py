@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from reconciler.sandbox import ResponseDroppedError, SandboxConfig, create_app
-from tests.support.sandbox_server import MakeSandbox, RunningSandbox
+from tests.support.sandbox_server import MakeSandbox, RunningSandbox, frozen_clock
 
 
 def statuses(sandbox: RunningSandbox, count: int) -> list[int]:
@@ -35,25 +35,30 @@ def test_latency_delays_every_api_response(make_sandbox: MakeSandbox) -> None:
 
 def test_the_rate_limit_answers_429_with_retry_after(make_sandbox: MakeSandbox) -> None:
     """Beyond rate_limit_rps the API answers 429, an integer Retry-After and the error body."""
-    running = make_sandbox(rate_limit_rps=1)
+    running = make_sandbox(rate_limit_rps=1, clock=frozen_clock())
     with running.client() as client:
         first = client.get("/api/v1/schedules")
         second = client.get("/api/v1/schedules")
     assert first.status_code == 200
     assert second.status_code == 429
     assert second.headers["retry-after"] == "1"
-    assert second.json()["status"] == 429
-    assert second.json()["errors"]["base"]
+    assert second.json() == {
+        "status": 429,
+        "errors": {"base": ["Rate limit exceeded. Retry in 1 seconds."]},
+    }
     assert running.stats()["throttled"] == 1
 
 
-def test_the_rate_limit_refills_over_time(make_sandbox: MakeSandbox) -> None:
-    """After Retry-After seconds' worth of refill, a throttled client gets through again."""
-    running = make_sandbox(rate_limit_rps=20)
-    codes = statuses(running, 40)
-    time.sleep(0.1)
-    assert 429 in codes
-    assert statuses(running, 1) == [200]
+def test_the_rate_limit_holds_rate_tokens_and_refills_with_time(
+    make_sandbox: MakeSandbox,
+) -> None:
+    """A bucket of 20 rps lets 20 requests through, then 429s until time refills it."""
+    running = make_sandbox(rate_limit_rps=20, clock=frozen_clock())
+    assert statuses(running, 22) == [200] * 20 + [429] * 2
+    running.advance_clock(0.05)  # one token's worth: exactly one more request
+    assert statuses(running, 2) == [200, 429]
+    running.advance_clock(10)  # refills to the bucket's size, never beyond
+    assert statuses(running, 21) == [200] * 20 + [429]
 
 
 def test_error_rate_answers_5xx_before_touching_data(make_sandbox: MakeSandbox) -> None:

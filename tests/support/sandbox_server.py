@@ -27,9 +27,18 @@ from starlette.applications import Starlette
 from starlette.types import Receive, Scope, Send
 
 from reconciler.sandbox import SandboxConfig, create_app
+from reconciler.sandbox.clock import SandboxClock
 from reconciler.sandbox.faults import quiet_dropped_responses
+from tests.support.gates import WriteGate
 
-__all__ = ["POST_FIELDS", "MakeSandbox", "RunningSandbox", "SandboxPool", "running_sandbox"]
+__all__ = [
+    "POST_FIELDS",
+    "MakeSandbox",
+    "RunningSandbox",
+    "SandboxPool",
+    "frozen_clock",
+    "running_sandbox",
+]
 
 #: What ``POST /api/v1/schedules`` accepts; ``seed_schedules`` PUTs every other field.
 POST_FIELDS = ("name", "offer_id", "description", "paused")
@@ -45,13 +54,49 @@ def http_client(base_url: str, **kwargs: Any) -> httpx.Client:
     return httpx.Client(base_url=base_url, verify=False, **kwargs)
 
 
+def frozen_clock() -> SandboxClock:
+    """A sandbox clock whose rate-limit time stands still until a test advances it.
+
+    With it a bucket of ``rate_limit_rps`` N holds max(1, N) tokens that never refill on their
+    own: the N+1-th request is throttled however slowly the test runs, and ``clock.advance``
+    (or ``RunningSandbox.advance_clock``) refills it.
+    """
+    return SandboxClock(ticks=lambda: 0.0)
+
+
 @dataclass
 class RunningSandbox:
-    """A sandbox answering on ``base_url`` (``http://127.0.0.1:PORT``) with ``config``."""
+    """A sandbox answering on ``base_url`` (``http://127.0.0.1:PORT``) with ``config``.
+
+    ``clock`` is the app's own clock, in this process, for tests that move time from inside a
+    transport or a thread; ``hold_writes()`` parks API writes at the server's door.
+    """
 
     base_url: str
     config: SandboxConfig
+    clock: SandboxClock
     _http: httpx.Client = field(repr=False, compare=False)
+    _slot: _Slot = field(repr=False, compare=False)
+
+    @contextmanager
+    def hold_writes(
+        self, *, let_through: int = 0, read_body_first: bool = False
+    ) -> Iterator[WriteGate]:
+        """Park every API write after the first ``let_through`` until ``gate.release()``.
+
+        The gate is released on exit (and the held writes are waited for), so nothing is left
+        blocked inside the server.
+        """
+        app = self._slot.app
+        assert app is not None
+        gate = WriteGate(app, let_through=let_through, read_body_first=read_body_first)
+        self._slot.app = gate
+        try:
+            yield gate
+        finally:
+            gate.release()
+            gate.wait_until_settled()
+            self._slot.app = app
 
     @property
     def auth(self) -> tuple[str, str]:
@@ -110,7 +155,7 @@ class _Slot:
     """An ASGI app forwarding to whichever sandbox app is mounted (503 while none is)."""
 
     def __init__(self) -> None:
-        self.app: Starlette | None = None
+        self.app: Starlette | WriteGate | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -174,14 +219,23 @@ class _Host:
         self._socket.close()
 
     @contextmanager
-    def mounted(self, config: SandboxConfig) -> Iterator[RunningSandbox]:
+    def mounted(
+        self, config: SandboxConfig, clock: SandboxClock | None = None
+    ) -> Iterator[RunningSandbox]:
         """Serve a fresh sandbox app with ``config`` while inside; close its database after."""
-        app = create_app(config)
+        clock = clock or SandboxClock()
+        app = create_app(config, clock=clock)
         self.slot.app = app
         try:
             with http_client(self.base_url) as control:
                 control.get("/_sandbox/stats").raise_for_status()  # it answers
-                yield RunningSandbox(base_url=self.base_url, config=config, _http=control)
+                yield RunningSandbox(
+                    base_url=self.base_url,
+                    config=config,
+                    clock=clock,
+                    _http=control,
+                    _slot=self.slot,
+                )
         finally:
             self.slot.app = None
             app.state.sandbox.close()
@@ -189,14 +243,14 @@ class _Host:
 
 @contextmanager
 def running_sandbox(
-    config: SandboxConfig | None = None, **overrides: Any
+    config: SandboxConfig | None = None, *, clock: SandboxClock | None = None, **overrides: Any
 ) -> Iterator[RunningSandbox]:
     """Serve a sandbox (``config`` with ``overrides``) on a free 127.0.0.1 port while inside."""
     config = dataclasses.replace(config or SandboxConfig(), **overrides)
     host = _Host()
     host.start()
     try:
-        with host.mounted(config) as running:
+        with host.mounted(config, clock) as running:
             yield running
     finally:
         host.stop()
@@ -222,13 +276,17 @@ class SandboxPool:
 
     @contextmanager
     def sandbox(
-        self, config: SandboxConfig | None = None, **overrides: Any
+        self,
+        config: SandboxConfig | None = None,
+        *,
+        clock: SandboxClock | None = None,
+        **overrides: Any,
     ) -> Iterator[RunningSandbox]:
         """Like ``running_sandbox``, on a pooled server."""
         config = dataclasses.replace(config or SandboxConfig(), **overrides)
         host = self._take()
         try:
-            with host.mounted(config) as running:
+            with host.mounted(config, clock) as running:
                 yield running
         finally:
             with self._lock:
@@ -243,5 +301,5 @@ class SandboxPool:
         self._idle.clear()
 
 
-#: The ``make_sandbox`` fixture: ``make_sandbox(config=None, **overrides) -> RunningSandbox``.
+#: The ``make_sandbox`` fixture: ``make_sandbox(config=None, *, clock=None, **overrides)``.
 MakeSandbox = Callable[..., RunningSandbox]
