@@ -18,11 +18,10 @@ __all__ = [
     "LIST",
     "POST",
     "PeakCounter",
-    "RetryAfterPasses",
+    "VirtualTime",
     "connect",
     "refused_port",
     "route_count",
-    "share_virtual_time",
 ]
 
 # Real backoff machinery, with waits of milliseconds so no test sleeps for long.
@@ -81,30 +80,6 @@ class PeakCounter(httpx.AsyncBaseTransport):
         await self._inner.aclose()
 
 
-class RetryAfterPasses(httpx.AsyncBaseTransport):
-    """A real HTTP transport that, on each 429, moves the sandbox's clock by its Retry-After.
-
-    With a ``frozen_clock`` sandbox the rate limit refills only on the sandbox's clock: this
-    makes "the client waited as told" true on the server's side at once, whatever the client
-    really slept (tests cap Retry-After to milliseconds), so no test depends on how fast it ran.
-    """
-
-    def __init__(self, sandbox: RunningSandbox) -> None:
-        self._inner = httpx.AsyncHTTPTransport(verify=False)
-        self._clock = sandbox.clock
-        self.seen_429 = 0
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        response = await self._inner.handle_async_request(request)
-        if response.status_code == 429:
-            self.seen_429 += 1
-            self._clock.advance(float(response.headers["retry-after"]))
-        return response
-
-    async def aclose(self) -> None:
-        await self._inner.aclose()
-
-
 @contextmanager
 def refused_port() -> Iterator[int]:
     """A 127.0.0.1 port that refuses connections for as long as the block runs.
@@ -118,30 +93,28 @@ def refused_port() -> Iterator[int]:
         yield port
 
 
-class _VirtualTime:
-    """One clock for the client's rate limiter and the sandbox: it moves only when slept on."""
+class VirtualTime:
+    """One clock for a client's every wait and the sandbox's rate limit; it moves when slept on.
 
-    def __init__(self, sandbox: RunningSandbox) -> None:
-        self._sandbox_clock = sandbox.clock
+    Pass ``clock=vt.clock, sleep=vt.sleep`` to the client and give the sandbox a
+    ``frozen_clock()``: each wait the client makes (max_rps spacing, Retry-After, backoff)
+    then takes no real time and moves the server's clock by exactly as much, so the server's
+    bucket refills as if the client had really waited. No test depends on the machine's speed.
+    """
+
+    def __init__(self, sandbox: RunningSandbox | None = None) -> None:
+        self._sandbox_clock = sandbox.clock if sandbox is not None else None
         self.now = 0.0
+        self.sleeps: list[float] = []
 
     def clock(self) -> float:
+        """The virtual time, in seconds."""
         return self.now
 
     async def sleep(self, seconds: float) -> None:
+        """Move the virtual time (and the sandbox's clock) by ``seconds``, then yield."""
+        self.sleeps.append(seconds)
         self.now += seconds
-        self._sandbox_clock.advance(seconds)
+        if self._sandbox_clock is not None:
+            self._sandbox_clock.advance(seconds)
         await asyncio.sleep(0)
-
-
-def share_virtual_time(client: TrackDriveClient, sandbox: RunningSandbox) -> None:
-    """Run ``client``'s rate limiter on a virtual clock that also moves ``sandbox``'s clock.
-
-    With a ``frozen_clock`` sandbox, the server's bucket then refills exactly as fast as the
-    client's limiter lets time pass, so "max_rps under the server's limit" is checked without
-    any real waiting or race. (Reaches into the client until it takes a clock of its own.)
-    """
-    virtual = _VirtualTime(sandbox)
-    limiter = client._limiter
-    limiter._clock = virtual.clock
-    limiter._sleep = virtual.sleep

@@ -7,7 +7,6 @@ from decimal import Decimal
 
 import pytest
 import stamina
-from stamina.instrumentation import get_on_retry_hooks, set_on_retry_hooks
 
 from reconciler.errors import RateLimitedError, ServerError, TransportError
 from reconciler.trackdrive import Account, Backoff, TrackDriveClient, build_http_client
@@ -15,11 +14,10 @@ from tests.client.helpers import (
     FAST,
     LIST,
     POST,
-    RetryAfterPasses,
+    VirtualTime,
     connect,
     refused_port,
     route_count,
-    share_virtual_time,
 )
 from tests.support.sandbox_server import MakeSandbox, RunningSandbox, frozen_clock
 
@@ -33,24 +31,25 @@ async def test_a_429_burst_is_waited_out_as_retry_after_says(make_sandbox: MakeS
     """429s during a listing are retried after Retry-After (1 s here) and the listing completes."""
     sandbox = make_sandbox(seed="250", ignore_per_page=True, rate_limit_rps=5, clock=frozen_clock())
     honouring = Backoff(initial=0.01, maximum=0.05, jitter=0.01, retry_after_cap=2.0)
-    transport = RetryAfterPasses(sandbox)
-    async with connect(sandbox, backoff=honouring, transport=transport) as client:
+    time = VirtualTime(sandbox)
+    async with connect(sandbox, backoff=honouring, clock=time.clock, sleep=time.sleep) as client:
         schedules = await client.list_schedules()
     stats = client.stats
     server = sandbox.stats()
     assert len(schedules) == 250
-    # 10 pages against a bucket of 5 that refills only when a 429's Retry-After has passed.
-    assert server["throttled"] == stats.throttled == transport.seen_429 > 0
+    # 10 pages against a bucket of 5 that refills only as the client's waits move time on.
+    assert server["throttled"] == stats.throttled > 0
     assert stats.retries == stats.throttled
     assert route_count(sandbox, LIST) == 10 + stats.throttled
-    assert stats.wait_s >= 0.99  # it slept the 1 s Retry-After (a lower bound: never racy)
+    assert 1.0 in time.sleeps  # the Retry-After: 1 the sandbox sent, slept as said
+    assert stats.wait_s >= 1.0
 
 
 async def test_max_rps_keeps_the_client_under_the_server_limit(make_sandbox: MakeSandbox) -> None:
     """With max_rps below the server's limit, a burst of pages never meets a 429."""
     sandbox = make_sandbox(seed="75", ignore_per_page=True, rate_limit_rps=2, clock=frozen_clock())
-    async with connect(sandbox, max_rps=1.8) as client:
-        share_virtual_time(client, sandbox)
+    time = VirtualTime(sandbox)
+    async with connect(sandbox, max_rps=1.8, clock=time.clock, sleep=time.sleep) as client:
         schedules = await client.list_schedules()
     assert len(schedules) == 75
     assert sandbox.stats()["throttled"] == 0
@@ -62,8 +61,9 @@ async def test_max_rps_keeps_the_client_under_the_server_limit(make_sandbox: Mak
 async def test_without_max_rps_the_same_burst_meets_429s(make_sandbox: MakeSandbox) -> None:
     """The burst above, without max_rps, is throttled: the previous test is not vacuous."""
     sandbox = make_sandbox(seed="75", ignore_per_page=True, rate_limit_rps=2, clock=frozen_clock())
-    async with connect(sandbox, transport=RetryAfterPasses(sandbox)) as client:
-        share_virtual_time(client, sandbox)
+    time = VirtualTime(sandbox)
+    # The production backoff: on the virtual clock its Retry-After waits cost nothing.
+    async with connect(sandbox, backoff=Backoff(), clock=time.clock, sleep=time.sleep) as client:
         schedules = await client.list_schedules()
     assert len(schedules) == 75
     assert sandbox.stats()["throttled"] == client.stats.throttled > 0
@@ -72,7 +72,8 @@ async def test_without_max_rps_the_same_burst_meets_429s(make_sandbox: MakeSandb
 async def test_endless_429s_become_rate_limited_error(make_sandbox: MakeSandbox) -> None:
     """A 429 on every attempt ends in RateLimitedError with the last Retry-After and a hint."""
     sandbox = make_sandbox(rate_limit_rps=0.001, clock=frozen_clock())
-    async with connect(sandbox, retry_attempts=3) as client:
+    time = VirtualTime()  # the client's capped waits pass at once; the server's clock stands
+    async with connect(sandbox, retry_attempts=3, clock=time.clock, sleep=time.sleep) as client:
         await client.new_schedule()  # spends the bucket's only token
         with pytest.raises(RateLimitedError) as caught:
             await client.get_schedule(1)
@@ -116,20 +117,18 @@ async def test_lasting_5xx_becomes_server_error(make_sandbox: MakeSandbox) -> No
 
 
 async def test_stamina_test_mode_retries_without_waiting(make_sandbox: MakeSandbox) -> None:
-    """Under stamina.set_testing, even the default backoff schedules no wait between retries."""
+    """Under stamina.set_testing, even the default backoff does not wait between retries."""
     sandbox = make_sandbox(error_rate=1.0)
-    scheduled: list[tuple[int, float]] = []
-    hooks = get_on_retry_hooks()
-    set_on_retry_hooks([lambda details: scheduled.append((details.retry_num, details.wait_for))])
-    try:
-        with stamina.set_testing(True, attempts=3, cap=True):
-            async with connect(sandbox, backoff=Backoff()) as client:
-                with pytest.raises(ServerError):
-                    await client.get_schedule(1)
-    finally:
-        set_on_retry_hooks(hooks)
+    time = VirtualTime()
+    with stamina.set_testing(True, attempts=3, cap=True):
+        async with connect(
+            sandbox, backoff=Backoff(), clock=time.clock, sleep=time.sleep
+        ) as client:
+            with pytest.raises(ServerError):
+                await client.get_schedule(1)
     assert client.stats.requests == 3
-    assert scheduled == [(1, 0.0), (2, 0.0)]  # the default backoff would wait 0.5 s, then 1 s
+    assert time.sleeps == []  # the default backoff would sleep 0.5 s, then 1 s or more
+    assert Backoff().delay(1, None) >= 0.5  # ... outside test mode
 
 
 async def test_a_create_whose_response_is_lost_is_adopted(make_sandbox: MakeSandbox) -> None:

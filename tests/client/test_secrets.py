@@ -11,9 +11,9 @@ from decimal import Decimal
 
 import pytest
 
-from reconciler.errors import ReconcilerError
+from reconciler.errors import RateLimitedError, ReconcilerError
 from reconciler.trackdrive import Account, TrackDriveClient, build_http_client
-from tests.client.helpers import FAST, RetryAfterPasses, connect, refused_port
+from tests.client.helpers import FAST, connect, refused_port
 from tests.support.sandbox_server import MakeSandbox, frozen_clock
 
 pytestmark = pytest.mark.anyio
@@ -40,9 +40,8 @@ async def test_no_key_appears_in_anything_a_faulty_run_produces(
         seed="60",
         error_rate=0.2,
         drop_after_commit_rate=0.3,
-        rate_limit_rps=5,  # a bucket of 5: the 9+ requests below must meet 429s
         seed_rng=5,
-        clock=frozen_clock(),  # the bucket refills only as RetryAfterPasses says time passed
+        clock=frozen_clock(),  # the rate limit switched on below never refills
     )
     errors: list[BaseException] = []
     texts: list[str] = []
@@ -55,8 +54,7 @@ async def test_no_key_appears_in_anything_a_faulty_run_produces(
         else:
             pytest.fail("the call should have failed")
 
-    throttling = RetryAfterPasses(sandbox)
-    async with connect(sandbox, retry_attempts=8, transport=throttling) as client:
+    async with connect(sandbox, retry_attempts=8) as client:
         texts += [repr(client), str(client)]
         await client.list_schedules()
         created = await asyncio.gather(
@@ -69,7 +67,15 @@ async def test_no_key_appears_in_anything_a_faulty_run_produces(
         await client.delete_schedule(created[1].id)
         await expect_error(client.get_schedule(424242))
         await expect_error(client.update_schedule(created[2].id, {"sortable_order": "x"}))
+        # A rate limit of one token that never refills (frozen clock), spent by another
+        # client: every attempt of the next request meets a 429 with a Retry-After.
+        sandbox.set_faults(rate_limit_rps=1)
+        with sandbox.client() as other:
+            assert other.get("/api/v1/schedules/new").status_code in {200, 500, 502, 503}
+        await expect_error(client.get_schedule(created[3].id))
         texts.append(repr(client.stats))
+    throttled = sandbox.stats()["throttled"]
+    sandbox.set_faults(rate_limit_rps=None)
     async with connect(sandbox, private_key=WRONG, retry_attempts=2) as wrong:
         await expect_error(wrong.list_schedules())
     sandbox.set_faults(error_rate=1.0)
@@ -82,7 +88,8 @@ async def test_no_key_appears_in_anything_a_faulty_run_produces(
             unreachable = TrackDriveClient(http, retry_attempts=2, backoff=FAST)
             await expect_error(unreachable.get_schedule(1))
 
-    assert len(errors) == 5
+    assert len(errors) == 6
+    assert isinstance(errors[2], RateLimitedError)
     for error in errors:
         texts += [str(error), repr(error), str(getattr(error, "hint", ""))]
         texts.append("".join(traceback.format_exception(error)))
@@ -94,6 +101,6 @@ async def test_no_key_appears_in_anything_a_faulty_run_produces(
     everything = "\n".join(texts)
 
     assert "stamina.retry_scheduled" in everything  # the faults did cause retries
-    assert throttling.seen_429 > 0  # among them 429s, whose Retry-After the client heeded
+    assert throttled > 0  # among them 429s, whose Retry-After the client heeded
     for secret in (PUBLIC, PRIVATE, WRONG, _basic(PUBLIC, PRIVATE), _basic(PUBLIC, WRONG)):
         assert secret not in everything

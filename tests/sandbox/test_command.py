@@ -68,7 +68,9 @@ def test_serve_answers_the_references_curl_example(tmp_path: Path) -> None:
     with subprocess.Popen(command, stderr=subprocess.PIPE, text=True, env=env) as process:
         try:
             assert process.stderr is not None
-            banner = process.stderr.readline()  # printed once the socket is bound
+            # Three lines printed once the socket is bound (read here: communicate() below
+            # reads the pipe itself and would miss what this buffered reader holds).
+            banner = "".join(process.stderr.readline() for _ in range(3))
             found = re.match(r"TrackDrive sandbox on (http://127\.0\.0\.1:(\d+))/api", banner)
             assert found, banner
             base, port = found[1], int(found[2])
@@ -90,5 +92,5 @@ def test_serve_answers_the_references_curl_example(tmp_path: Path) -> None:
     assert response.status_code == 200
     created = [record["created_at"] for record in response.json()["schedules"]]
     assert created == sorted(created)
-    assert f"try:  curl -u 'K:sandbox-private' {base}/api/v1/schedules" in stderr
+    assert f"try:  curl -u 'K:sandbox-private' {base}/api/v1/schedules" in banner
     assert (tmp_path / "sandbox.sqlite3").exists()
