@@ -14,7 +14,11 @@ A changed value keeps the look of the one it replaces where it can: its quotes, 
 ``paused`` the user's words (``no`` becomes ``yes``, ``off`` becomes ``on``, ``0`` becomes ``1``).
 
 What is adopted: every update the diff would make (the live value replaces the spec's), renames
-of pinned ids included. What is not: a spec whose schedule is not live (apply would create it)
+of pinned ids included. A value the entry took from the file's ``defaults:`` or a merge key
+(``<<``) is not changed where it is written (other schedules share it): the live value is
+added to the entry itself as its own key, which wins over the shared one.
+
+What is not: a spec whose schedule is not live (apply would create it)
 and a live schedule whose spec says ``ensure: absent``; both are listed in ``skipped``. Live
 schedules no spec names are appended to ``unmanaged_file`` only with ``include_unmanaged``.
 """
@@ -240,6 +244,8 @@ class _Document:
         value_node = next(
             (v for k, v in entry.value if isinstance(k, ScalarNode) and k.value == key), None
         )
+        if value_node is None and loaded.origins.get(key) in ("defaults", "merge key"):
+            return self._override(entry, key, value)
         if value_node is None:
             return f"the key '{key}' was not found in its entry"
         if not isinstance(value_node, ScalarNode):
@@ -259,6 +265,24 @@ class _Document:
             new += " " * max(spaces - (len(new) - len(old)), 1)
             end += spaces
         return _Edit(start, end, new)
+
+    def _override(self, entry: MappingNode, key: ManagedField, value: FieldValue) -> _Edit:
+        """An edit adding ``key: value`` as the entry's own last key."""
+        end = 0
+        for key_node, value_node in entry.value:
+            end = max(end, key_node.end_mark.index)
+            if value_node.start_mark.index >= key_node.end_mark.index:  # not an earlier anchor
+                end = max(end, _content_end(self.text, value_node))
+        if entry.flow_style:
+            return _Edit(end, end, f", {key}: {format_value(key, value, flow=True)}")
+        newline = "\r\n" if "\r\n" in self.text else "\n"
+        indent = " " * entry.value[0][0].start_mark.column
+        line = f"{indent}{key}: {format_value(key, value)}"
+        line_end = self.text.find("\n", end)
+        if line_end < 0:
+            lead = "" if self.text.endswith(("\n", "\r")) else newline
+            return _Edit(len(self.text), len(self.text), f"{lead}{line}{newline}")
+        return _Edit(line_end + 1, line_end + 1, f"{line}{newline}")
 
 
 def _schedules(root: Node | None) -> Node | None:

@@ -18,6 +18,7 @@ change.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -48,11 +49,16 @@ ACTION_ORDER: Mapping[Action, int] = {"create": 0, "update": 1, "delete": 2}
 
 @dataclass(frozen=True, slots=True)
 class FieldChange:
-    """One managed field going from ``before`` to ``after`` (``None`` before a create)."""
+    """One managed field going from ``before`` to ``after`` (``None`` before a create).
+
+    ``source`` is where ``after`` was written when that is not the spec's own entry (the
+    file's ``defaults:``, a merge key, an alias), so a reviewer finds the line that set it.
+    """
 
     field: ManagedField
     before: FieldValue
     after: FieldValue
+    source: Location | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,11 +199,14 @@ def diff_specs(
         desired = spec.managed_values()
         if target is None:
             fields = tuple(FieldChange(f, None, v) for f, v in desired.items())
-            changes.append(Change("create", spec.name, None, fields, source=where))
+            changes.append(
+                Change("create", spec.name, None, _sourced(fields, loaded), source=where)
+            )
             continue
         field_changes, hidden = diff_fields(desired, target)
         unknown.extend(UnknownField(spec.name, target.id, f) for f in hidden)
         if field_changes:
+            field_changes = _sourced(field_changes, loaded)
             changes.append(Change("update", spec.name, target.id, field_changes, source=where))
         else:
             unchanged += 1
@@ -215,6 +224,18 @@ def diff_specs(
         warnings=tuple(warnings),
         issues=tuple(issues),
         considered=tuple(considered),
+    )
+
+
+def _sourced(fields: tuple[FieldChange, ...], loaded: LoadedSpec) -> tuple[FieldChange, ...]:
+    """``fields`` with the location of each value written outside the spec's entry."""
+    if not loaded.origins:
+        return fields
+    return tuple(
+        dataclasses.replace(f, source=source)
+        if (source := loaded.source_of(f.field)) is not None
+        else f
+        for f in fields
     )
 
 

@@ -16,6 +16,9 @@ What the files promise: loading them and planning against the same records gives
   spaces or control characters all read back as the same text.
 - A record that no spec could describe (its name hidden or blank, an id too odd to pin) is not
   written as an entry but listed in a comment at the end of its file, with the reason.
+- With ``split="offer"``, a value every schedule of a file shows alike (its ``offer_id``, and
+  any other) is written once, as that file's ``defaults:``, and left out of the entries
+  (only in files of two schedules or more: one schedule has nothing to share).
 
 The YAML writing helpers here are shared with :mod:`reconciler.adopt`.
 """
@@ -24,7 +27,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Final, Literal
 
@@ -41,6 +44,7 @@ __all__ = [
     "format_value",
     "not_exportable",
     "render_file",
+    "shared_values",
     "yaml_string",
 ]
 
@@ -107,9 +111,33 @@ def export_specs(
         return f"pinned: {count} live schedules have this name" if count > 1 else None
 
     return {
-        file: render_file(group, header=header, title=_group_title(file), pin_note=pin_note)
+        file: render_file(
+            group,
+            header=header,
+            title=_group_title(file),
+            pin_note=pin_note,
+            defaults=shared_values(group, pin_note) if split == "offer" else None,
+        )
         for file, group in sorted(groups.items(), key=lambda item: _file_order(item[0]))
     }
+
+
+def shared_values(
+    records: Sequence[LiveSchedule], pin_note: Callable[[LiveSchedule], str | None]
+) -> dict[ManagedField, FieldValue]:
+    """The values every exportable record shows alike, name aside (``{}`` for fewer than 2)."""
+    exported = [r for r in records if not_exportable(r, pin=pin_note(r) is not None) is None]
+    if len(exported) < 2:
+        return {}
+    shared: dict[ManagedField, FieldValue] = {}
+    for field in MANAGED_FIELDS:
+        if field == "name" or any(field not in r.fields for r in exported):
+            continue
+        values = {repr(r.fields[field]) for r in exported}
+        value = exported[0].fields[field]
+        if len(values) == 1 and not isinstance(_spec_value(field, value), _Skipped):
+            shared[field] = value
+    return shared
 
 
 def file_header(header: str, *extra: str) -> list[str]:
@@ -136,12 +164,22 @@ def not_exportable(record: LiveSchedule, *, pin: bool) -> str | None:
 
 
 def entry_lines(
-    record: LiveSchedule, *, pin: bool, dash: str = "  - ", note: str | None = None
+    record: LiveSchedule,
+    *,
+    pin: bool,
+    dash: str = "  - ",
+    note: str | None = None,
+    leave_out: Collection[str] = (),
 ) -> list[str]:
-    """One block-style spec entry for ``record``: ``dash`` opens it, keys align after it."""
+    """One block-style spec entry for ``record``: ``dash`` opens it, keys align after it.
+
+    Keys in ``leave_out`` (set by the file's ``defaults:``) are not written.
+    """
     indent = " " * len(dash)
     lines: list[str] = []
     for key, value in _entry_items(record, pin=pin):
+        if key in leave_out:
+            continue
         lead = indent if lines else dash
         if isinstance(value, _Skipped):
             lines.append(f"{indent}# {key} {value.reason}; left unmanaged")
@@ -296,9 +334,19 @@ def render_file(
     header: str,
     title: str | None = None,
     pin_note: Callable[[LiveSchedule], str | None],
+    defaults: Mapping[ManagedField, FieldValue] | None = None,
 ) -> str:
-    """A whole spec file for ``records``; ``pin_note`` says why a record's id is pinned."""
+    """A whole spec file for ``records``; ``pin_note`` says why a record's id is pinned.
+
+    ``defaults`` are written as the file's ``defaults:`` and left out of every entry.
+    """
     lines = file_header(header, *([title] if title else []))
+    if defaults:
+        lines.append("defaults:  # every schedule below has these, unless it sets its own")
+        for key, value in defaults.items():
+            text = f"  {key}: {format_value(key, value)}"
+            comment = _comment_for(key, value, None)
+            lines.append(f"{text}  # {comment}" if comment else text)
     entries: list[list[str]] = []
     left_out: list[str] = []
     for record in records:
@@ -307,7 +355,9 @@ def render_file(
         if reason is not None:
             left_out.append(f"#   schedule {record.id}: {reason}")
             continue
-        entries.append(entry_lines(record, pin=note is not None, note=note))
+        entries.append(
+            entry_lines(record, pin=note is not None, note=note, leave_out=defaults or ())
+        )
     if entries:
         lines.append("schedules:")
         for index, entry in enumerate(entries):

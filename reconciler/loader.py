@@ -2,6 +2,12 @@
 
 The loader's only I/O is reading the specs directory (and the config file). Every spec keeps
 the location of its entry and of each of its keys, so later stages can point back at the YAML.
+
+A file may open with ``defaults:``, a mapping of schedule keys (not ``name``, ``id`` or
+``ensure``) that every schedule in that file gets unless it sets the key itself; entries
+with ``ensure: absent`` get none. Defaults are checked once, where they are written, with the
+same messages and "did you mean" as schedule keys. A value taken from defaults, a merge key
+or an alias keeps the location it was written at, and ``LoadedSpec.origins`` says which.
 """
 
 from __future__ import annotations
@@ -16,7 +22,15 @@ from pydantic import BaseModel, ValidationError
 
 from reconciler.errors import Issue, SpecError
 from reconciler.location import Location
-from reconciler.spec import SCHEDULE_KEYS, LoadedSpec, ReconcilerConfig, ScheduleSpec
+from reconciler.spec import (
+    DEFAULTABLE_KEYS,
+    SCHEDULE_KEYS,
+    LoadedSpec,
+    Origin,
+    ReconcilerConfig,
+    ScheduleDefaults,
+    ScheduleSpec,
+)
 from reconciler.yamlnodes import Located, NodePath, parse_document
 
 __all__ = ["LoadedSpec", "SpecSet", "find_config", "load_config", "load_specs", "spec_files"]
@@ -24,7 +38,12 @@ __all__ = ["LoadedSpec", "SpecSet", "find_config", "load_config", "load_specs", 
 M = TypeVar("M", bound=BaseModel)
 
 SPEC_SUFFIXES = (".yaml", ".yml")
-TOP_LEVEL_KEYS = ("schedules",)
+TOP_LEVEL_KEYS = ("defaults", "schedules")
+_NOT_DEFAULTABLE = {
+    "name": "a name identifies one schedule",
+    "id": "an id pins one schedule",
+    "ensure": "a deletion is written on each schedule it deletes",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +161,7 @@ def _specs_in(
             issues.append(
                 Issue(_unknown_key(key, TOP_LEVEL_KEYS, "at the top level"), located.keys[(key,)])
             )
+    defaults = _defaults(root.get("defaults"), located, issues)
     entries = root.get("schedules")
     if entries is None:
         return []
@@ -151,13 +171,16 @@ def _specs_in(
         )
         return []
     loaded = []
-    for index, entry in enumerate(entries):
+    for index, written in enumerate(entries):
         path: NodePath = ("schedules", index)
         where = located.where(path) or Location(file, 1, 1)
-        if not isinstance(entry, dict):
+        if not isinstance(written, dict):
             issues.append(Issue("each schedule must be a mapping of keys to values", where))
             continue
+        entry = written
         label = f"'{entry['name']}'" if isinstance(entry.get("name"), str) else f"entry {index + 1}"
+        if entry.get("ensure") != "absent":
+            entry = _with_defaults(entry, defaults, located, path)
         for kind in ("name", "id"):
             value = entry.get(kind)
             if isinstance(value, str | int) and not isinstance(value, bool):
@@ -168,8 +191,78 @@ def _specs_in(
             key_locations = {
                 key: located.keys[(*path, key)] for key in entry if (*path, key) in located.keys
             }
-            loaded.append(LoadedSpec(spec=spec, location=where, key_locations=key_locations))
+            origins = {
+                key: _origin(located.via[(*path, key)])
+                for key in entry
+                if (*path, key) in located.via
+            }
+            value_locations = {
+                key: located.values[(*path, key)] for key in entry if (*path, key) in located.values
+            }
+            loaded.append(
+                LoadedSpec(
+                    spec=spec,
+                    location=where,
+                    key_locations=key_locations,
+                    origins=origins,
+                    value_locations=value_locations,
+                )
+            )
     return loaded
+
+
+def _origin(via: str) -> Origin:
+    match via:
+        case "defaults":
+            return "defaults"
+        case "merge key":
+            return "merge key"
+        case _:
+            return "alias"
+
+
+def _defaults(raw: object, located: Located, issues: list[Issue]) -> dict[str, Any]:
+    """A file's ``defaults:`` once checked; ``{}`` when absent or when any of it is wrong.
+
+    Wrong defaults are reported once, where they are written, and then applied to no schedule:
+    applying part of them would report each schedule's share of the same mistake again.
+    """
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        issues.append(
+            Issue(
+                "'defaults' must be a mapping of schedule keys to values",
+                located.where(("defaults",)),
+            )
+        )
+        return {}
+    found: list[Issue] = []
+    for key in raw:
+        at = located.where(("defaults", key), key=True)
+        if key in _NOT_DEFAULTABLE:
+            found.append(Issue(f"'{key}' cannot be a default: {_NOT_DEFAULTABLE[key]}", at))
+        elif key not in DEFAULTABLE_KEYS:
+            found.append(Issue(_unknown_key(key, DEFAULTABLE_KEYS, "in defaults"), at))
+    valid = {k: v for k, v in raw.items() if k in DEFAULTABLE_KEYS}
+    _validate(ScheduleDefaults, valid, located, ("defaults",), "defaults", found)
+    issues.extend(found)
+    return {} if found else raw
+
+
+def _with_defaults(
+    entry: dict[str, Any], defaults: dict[str, Any], located: Located, path: NodePath
+) -> dict[str, Any]:
+    """``entry`` with each default it does not set, located where the default is written."""
+    missing = [key for key in defaults if key not in entry]
+    if not missing:
+        return entry
+    for key in missing:
+        located.keys[(*path, key)] = located.keys[("defaults", key)]
+        located.values[(*path, key)] = located.values[("defaults", key)]
+        located.via[(*path, key)] = "defaults"
+    # A new dict: the parsed one may be shared with other entries through an alias.
+    return {**entry, **{key: defaults[key] for key in missing}}
 
 
 def _validate(

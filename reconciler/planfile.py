@@ -45,10 +45,7 @@ def plan_to_data(plan: Plan) -> dict[str, Any]:
                 "id": change.id,
                 "reason": change.reason,
                 "source": str(change.source) if change.source else None,
-                "fields": {
-                    f.field: {"before": _value(f.before), "after": _value(f.after)}
-                    for f in change.fields
-                },
+                "fields": {f.field: _field_data(f) for f in change.fields},
             }
             for change in plan.changes
         ],
@@ -64,6 +61,13 @@ def plan_to_data(plan: Plan) -> dict[str, Any]:
         "only": plan.only,
         "fingerprints": {str(k): v for k, v in sorted(plan.fingerprints.items())},
     }
+
+
+def _field_data(change: FieldChange) -> dict[str, Any]:
+    data = {"before": _value(change.before), "after": _value(change.after)}
+    if change.source is not None:  # only for a value set by defaults: or an anchor
+        data["source"] = str(change.source)
+    return data
 
 
 def plan_to_json(plan: Plan) -> str:
@@ -143,6 +147,7 @@ def _change(data: dict[str, Any]) -> Change:
             field := _field(name),
             _field_value(field, values["before"]),
             _field_value(field, values["after"]),
+            _location(values.get("source")),
         )
         for name, values in data["fields"].items()
     )

@@ -36,10 +36,12 @@ from reconciler.normalize import (
 )
 
 __all__ = [
+    "DEFAULTABLE_KEYS",
     "SCHEDULE_KEYS",
     "DriftConfig",
     "Ensure",
     "LoadedSpec",
+    "Origin",
     "ReconcilerConfig",
     "SafetyConfig",
     "ScheduleSpec",
@@ -178,15 +180,58 @@ class ScheduleSpec(BaseModel):
 
 
 SCHEDULE_KEYS: tuple[str, ...] = tuple(ScheduleSpec.model_fields)
+#: What a file's ``defaults:`` may set: every key but those that pick out one schedule.
+DEFAULTABLE_KEYS: tuple[str, ...] = tuple(
+    k for k in SCHEDULE_KEYS if k not in {"name", "id", "ensure"}
+)
+
+
+Origin = Literal["defaults", "merge key", "alias"]
 
 
 @dataclass(frozen=True, slots=True)
 class LoadedSpec:
-    """A valid spec and where it was written: its entry, and each key it sets."""
+    """A valid spec and where it was written: its entry, and each key it sets.
+
+    ``key_locations[key]`` is where the key that set a value stands, in the entry or wherever
+    the value came from; ``value_locations[key]`` where the value itself is written (for an
+    alias ``*name``, at its anchor); ``origins[key]`` says how a value not written in the
+    entry got there (the file's ``defaults:``, a merge key ``<<``, an alias).
+    """
 
     spec: ScheduleSpec
     location: Location
     key_locations: Mapping[str, Location] = field(default_factory=dict)
+    origins: Mapping[str, Origin] = field(default_factory=dict)
+    value_locations: Mapping[str, Location] = field(default_factory=dict)
+
+    def source_of(self, key: str) -> Location | None:
+        """Where the value of ``key`` was written, when that is outside this entry."""
+        if key not in self.origins:
+            return None
+        return self.value_locations.get(key) or self.key_locations.get(key)
+
+
+class ScheduleDefaults(BaseModel):
+    """A file's ``defaults:``: values every schedule in the file gets unless it sets its own."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    offer_id: _OfferId = Field(
+        default=None, description=ScheduleSpec.model_fields["offer_id"].description
+    )
+    paused: _Bool = Field(
+        default=False, description=ScheduleSpec.model_fields["paused"].description
+    )
+    sortable_order: _Decimal = Field(
+        default=None, description=ScheduleSpec.model_fields["sortable_order"].description
+    )
+    lead_duplicate_timeframe: _Seconds = Field(
+        default=None, description=ScheduleSpec.model_fields["lead_duplicate_timeframe"].description
+    )
+    description: _Description = Field(
+        default=None, description=ScheduleSpec.model_fields["description"].description
+    )
 
 
 class SpecFile(BaseModel):
@@ -194,6 +239,13 @@ class SpecFile(BaseModel):
 
     model_config = ConfigDict(extra="forbid", title="trackdrive-reconciler schedules file")
 
+    defaults: ScheduleDefaults = Field(
+        default_factory=ScheduleDefaults,
+        description=(
+            "Values every schedule in this file gets unless it sets its own "
+            "(entries with `ensure: absent` get none)."
+        ),
+    )
     schedules: list[ScheduleSpec] = Field(default_factory=list)
 
 

@@ -4,6 +4,11 @@ The C-backed composer (``ruamel.yaml.clib``) builds the node tree fast and keeps
 marks; walking the nodes here turns them into values without the slow round-trip loader.
 Decimals come from the scalar's text, so no float ever stands between the file and the model.
 Problems are collected as ``Issue``s (never raised one by one) so a user sees them all.
+
+Anchors, aliases and merge keys (``<<: *base``, ``<<: [*a, *b]``) work as YAML 1.1 says: keys
+written in the mapping win over merged ones, and an earlier merged mapping wins over a later
+one. A value keeps the location it was *written* at (the anchor's line, not the alias's), and
+``Located.via`` says how it got to a path it was not written under.
 """
 
 from __future__ import annotations
@@ -35,12 +40,15 @@ class Located:
     """A parsed document: its value and where each part of it stands.
 
     ``values[path]`` is where the value at ``path`` starts; ``keys[path]`` is where the key
-    that names it stands (for mappings). ``()`` is the document itself.
+    that names it stands (for mappings). ``()`` is the document itself. ``via[path]`` says how
+    a value reached a path other than where it was written: ``"merge key"`` (``<<``) or
+    ``"alias"`` (``*name``); a value written in place has no entry.
     """
 
     value: Any
     values: dict[NodePath, Location] = field(default_factory=dict)
     keys: dict[NodePath, Location] = field(default_factory=dict)
+    via: dict[NodePath, str] = field(default_factory=dict)
 
     def where(self, path: NodePath, *, key: bool = False) -> Location | None:
         """The location of ``path``, or of its nearest ancestor that has one."""
@@ -71,6 +79,18 @@ def parse_document(text: str, file: str) -> tuple[Located | None, list[Issue]]:
         except _UnreadableDocumentError as exc:
             return None, [exc.issue]
     return located, issues
+
+
+def _is_merge_key(node: Node) -> bool:
+    """``<<`` written plain: YAML's merge key (a quoted '<<' is an ordinary key)."""
+    return isinstance(node, ScalarNode) and node.value == "<<" and _tag(node).endswith(":merge")
+
+
+def _tag(node: Node) -> str:
+    # node.tag rebuilds its text on every access (a third of the walk); the raw suffix of a
+    # resolved tag is the same string.
+    ctag = getattr(node, "ctag", None)
+    return str(ctag.suffix) if ctag is not None and ctag.handle is None else str(node.tag)
 
 
 def _tab_indentation(text: str, file: str) -> list[Issue]:
@@ -117,6 +137,8 @@ class _Walker:
     # file of nested aliases ("billion laughs") costs its size, not its expansion.
     done: dict[int, Any] = field(default_factory=dict)
     active: set[int] = field(default_factory=set)
+    # Nodes walked once already: meeting one again means it was reached through an alias.
+    seen: set[int] = field(default_factory=set)
 
     def at(self, node: Node) -> Location:
         mark = node.start_mark
@@ -125,6 +147,9 @@ class _Walker:
     def walk(self, node: Node, path: NodePath) -> Any:
         self.located.values[path] = self.at(node)
         key = id(node)
+        if key in self.seen:
+            self.located.via.setdefault(path, "alias")
+        self.seen.add(key)
         if key in self.done:
             return self.done[key]
         if key in self.active:
@@ -154,8 +179,12 @@ class _Walker:
 
     def _mapping(self, node: MappingNode, path: NodePath) -> dict[str, Any]:
         result: dict[str, Any] = {}
+        merged: list[tuple[Node, Node]] = []
         for key_node, value_node in node.value:
             key_at = self.at(key_node)
+            if _is_merge_key(key_node):
+                merged.extend(self._merged_pairs(value_node))
+                continue
             if not isinstance(key_node, ScalarNode):
                 self.report(Issue("a mapping key must be plain text", key_at))
                 continue
@@ -166,14 +195,49 @@ class _Walker:
                 continue
             self.located.keys[(*path, key)] = key_at
             result[key] = self.walk(value_node, (*path, key))
+        for key_node, value_node in merged:
+            key = str(key_node.value)
+            if key in result:  # written in the mapping, or merged from an earlier source
+                continue
+            self.located.keys[(*path, key)] = self.at(key_node)
+            result[key] = self.walk(value_node, (*path, key))
+            self.located.via[(*path, key)] = "merge key"
         return result
+
+    def _merged_pairs(self, value: Node, depth: int = 0) -> list[tuple[Node, Node]]:
+        """The key/value pairs a ``<<`` brings in, in precedence order (nested ``<<`` too)."""
+        sources = value.value if isinstance(value, SequenceNode) else [value]
+        pairs: list[tuple[Node, Node]] = []
+        for source in sources:
+            if not isinstance(source, MappingNode):
+                self.report(
+                    Issue("a merge key (<<) takes a mapping or a list of mappings", self.at(source))
+                )
+                continue
+            if id(source) in self.active or depth > MAX_DEPTH:
+                raise _UnreadableDocumentError(
+                    Issue(
+                        "invalid YAML: an alias refers to the anchor that contains it",
+                        self.at(source),
+                    )
+                )
+            self.active.add(id(source))
+            try:
+                own: list[tuple[Node, Node]] = []
+                nested: list[tuple[Node, Node]] = []
+                for key_node, value_node in source.value:
+                    if _is_merge_key(key_node):
+                        nested.extend(self._merged_pairs(value_node, depth + 1))
+                    elif isinstance(key_node, ScalarNode):
+                        own.append((key_node, value_node))
+                pairs.extend([*own, *nested])
+            finally:
+                self.active.discard(id(source))
+        return pairs
 
     def _scalar(self, node: ScalarNode) -> Any:
         text = str(node.value)
-        # node.tag rebuilds its text on every access (a third of the walk); the raw suffix of a
-        # resolved tag is the same string.
-        ctag = getattr(node, "ctag", None)
-        tag = str(ctag.suffix) if ctag is not None and ctag.handle is None else str(node.tag)
+        tag = _tag(node)
         if node.style in ("'", '"') or tag.endswith(":str"):
             return text
         if tag.endswith(":null"):

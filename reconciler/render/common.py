@@ -53,10 +53,16 @@ def brief(value: FieldValue) -> str:
 
 
 def field_line(change: FieldChange, *, creating: bool = False) -> str:
-    """``paused: false → true``, or ``offer_id: 12`` for a create; long texts in brief."""
+    """``paused: false → true``, or ``offer_id: 12`` for a create; long texts in brief.
+
+    A value set outside the spec's entry (``defaults:``, an anchor) ends with where it was
+    written: ``offer_id: 12 → 13  [schedules.d/solar.yaml:2:13]``.
+    """
     if creating:
-        return f"{change.field}: {brief(change.after)}"
-    return f"{change.field}: {brief(change.before)} → {brief(change.after)}"
+        line = f"{change.field}: {brief(change.after)}"
+    else:
+        line = f"{change.field}: {brief(change.before)} → {brief(change.after)}"
+    return f"{line}  [{change.source}]" if change.source is not None else line
 
 
 def describe_change(change: Change) -> str:

@@ -150,6 +150,8 @@ def _field_text(f: FieldChange, *, creating: bool) -> str:
         line = f"`{f.field}` = {brief(f.after)}"
     else:
         line = f"`{f.field}` {brief(f.before)} → {brief(f.after)}"
+    if f.source is not None:
+        line += f" (set at {f.source})"
     if not (is_long(f.before) or is_long(f.after)):
         return markdown_cell(line)
     parts = [] if creating else ["**before:**", *_text_lines(f.before), "**after:**"]

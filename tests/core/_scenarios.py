@@ -6,7 +6,9 @@ it is about and exactly one expectation:
 - ``expected.txt``: an invalid case; the exact ``path:line:col: message`` lines, in order, with
   paths relative to the scenario directory;
 - ``expected-specs.txt`` (specs): a valid case; one line per loaded spec,
-  ``path:line:col: field=value ...``, listing only the fields the spec gives;
+  ``path:line:col: field=value ...``, listing only the fields the spec gives; a value not
+  written in the entry is followed by how it got there and where it is written,
+  ``offer_id=1234 (defaults at path:line:col)``;
 - ``expected-config.json`` (config): a valid case; the loaded config as JSON.
 
 An ``xfail.txt`` beside them marks a known bug in ``reconciler/``: its text is the reason, and the
@@ -70,9 +72,13 @@ def relative(text: str, base: Path) -> str:
 def describe(loaded: LoadedSpec, base: Path) -> str:
     """One line for a loaded spec: its location and the fields it gives, in model order."""
     spec = loaded.spec
-    given = [
-        f"{field}={display(getattr(spec, field))}"
-        for field in ScheduleSpec.model_fields
-        if field in spec.model_fields_set
-    ]
+    given = []
+    for field in ScheduleSpec.model_fields:
+        if field not in spec.model_fields_set:
+            continue
+        text = f"{field}={display(getattr(spec, field))}"
+        source = loaded.source_of(field)
+        if source is not None:
+            text += f" ({loaded.origins[field]} at {relative(str(source), base)})"
+        given.append(text)
     return f"{relative(str(loaded.location), base)}: {' '.join(given)}"

@@ -556,3 +556,44 @@ def test_adopt_into_any_hand_styled_file_plans_empty(
     diff = plan_after(root, after)
     assert diff.issues == ()
     assert len(diff.changes) == len(refused)
+
+
+DEFAULTS_FILE = """\
+defaults: &base
+  offer_id: 1234
+  paused: false
+schedules:
+  - name: Solar - East
+    sortable_order: 10
+  - <<: *base
+    name: Solar - West
+  - {name: Solar - Flow, sortable_order: 3}
+"""
+
+
+def test_adopting_a_value_from_defaults_sets_it_on_the_schedule_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Drift in a value set by defaults: or `<<` is added to that entry; the shared line stays."""
+    files = {"schedules.d/solar.yaml": DEFAULTS_FILE}
+    account = live(
+        {"id": 1, "name": "Solar - East", "offer_id": 999, "paused": False, "sortable_order": "10"},
+        {"id": 2, "name": "Solar - West", "offer_id": 1234, "paused": True},
+        {"id": 3, "name": "Solar - Flow", "offer_id": 1234, "paused": True, "sortable_order": "3"},
+    )
+    result = _adopt_tree(tmp_path, monkeypatch, files, account)
+    assert result.files["schedules.d/solar.yaml"] == (
+        "defaults: &base\n"
+        "  offer_id: 1234\n"
+        "  paused: false\n"
+        "schedules:\n"
+        "  - name: Solar - East\n"
+        "    sortable_order: 10\n"
+        "    offer_id: 999\n"
+        "  - <<: *base\n"
+        "    name: Solar - West\n"
+        "    paused: true\n"
+        "  - {name: Solar - Flow, sortable_order: 3, paused: true}\n"
+    )
+    assert result.skipped == []
+    assert _plan_after(tmp_path, files, result, account).changes == ()

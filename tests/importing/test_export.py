@@ -327,3 +327,27 @@ def test_yaml_string_reads_back_as_the_same_text(
     assert not issues
     assert located is not None
     assert located.value["v"] == ([text] if flow else text)
+
+
+def test_export_by_offer_writes_what_a_file_shares_as_its_defaults(tmp_path: Path) -> None:
+    """With split offer, values every schedule of a file shows alike become its defaults:."""
+    records = live(
+        {"id": 1, "name": "East", "offer_id": 12, "paused": False, "sortable_order": "1"},
+        {"id": 2, "name": "West", "offer_id": 12, "paused": False, "description": "x"},
+        {"id": 3, "name": "Alone", "offer_id": 13, "paused": True},
+    )
+    files = export_specs(records, split="offer", header="Imported")
+    body = files["offer-12.yaml"].split("changes it.\n", 1)[1]
+    assert body == (
+        "defaults:  # every schedule below has these, unless it sets its own\n"
+        "  offer_id: 12\n"
+        "  paused: false\n"
+        "schedules:\n"
+        "  - name: East\n"
+        "    sortable_order: 1\n"
+        "\n"
+        "  - name: West\n"
+        "    description: x\n"
+    )
+    assert "defaults:" not in files["offer-13.yaml"]
+    _assert_plans_empty(tmp_path, files, records)

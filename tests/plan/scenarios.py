@@ -124,4 +124,38 @@ def _descriptions() -> Scenario:
     )
 
 
-SCENARIOS: tuple[Scenario, ...] = (_empty(), _mixed(), _big_pause(), _descriptions())
+def _defaults() -> Scenario:
+    """Values from a file's defaults: and from a merge key show the line that set them."""
+    return Scenario(
+        "defaults",
+        [
+            spec(
+                "Solar - East",
+                line=6,
+                sources={"offer_id": ("defaults", 2), "lead_duplicate_timeframe": ("defaults", 3)},
+                offer_id=1234,
+                lead_duplicate_timeframe=60,
+                paused=True,
+            ),
+            spec(
+                "Solar - Overflow",
+                line=9,
+                sources={"offer_id": ("defaults", 2), "sortable_order": ("merge key", 7)},
+                offer_id=1234,
+                sortable_order=11,
+            ),
+        ],
+        [
+            live(501, "Solar - East", offer_id=999, lead_duplicate_timeframe=30, paused=False),
+        ],
+        config(),
+    )
+
+
+SCENARIOS: tuple[Scenario, ...] = (
+    _empty(),
+    _mixed(),
+    _big_pause(),
+    _descriptions(),
+    _defaults(),
+)

@@ -83,6 +83,23 @@ def test_json_changes_carry_action_name_and_id() -> None:
     }
 
 
+def test_json_fields_set_by_defaults_name_the_line_that_set_them() -> None:
+    """A field set by defaults: has its own `source`; one written in its entry has none."""
+    scenario = next(s for s in SCENARIOS if s.name == "defaults")
+    data = json.loads(render_plan(scenario.plan(), "json"))
+    east = next(c for c in data["changes"] if c["name"] == "Solar - East")
+    assert east["source"] == "schedules.d/main.yaml:6:5"
+    assert east["fields"] == {
+        "offer_id": {"before": 999, "after": 1234, "source": "schedules.d/main.yaml:2:3"},
+        "paused": {"before": False, "after": True},
+        "lead_duplicate_timeframe": {
+            "before": 30,
+            "after": 60,
+            "source": "schedules.d/main.yaml:3:3",
+        },
+    }
+
+
 SUMMARY_KEYS = ("create", "update", "delete", "unchanged", "unmanaged", "ignored")
 
 
