@@ -19,6 +19,7 @@ from tests.core._scenarios import (
     relative,
     scenarios,
 )
+from tests.plan.test_golden import check_golden
 
 REPO = Path(__file__).resolve().parents[2]
 TIP = "tip: fix the lines above and run `reconciler validate` again"
@@ -217,3 +218,30 @@ def test_a_specs_path_that_looks_like_markup_does_not_crash(
     assert main(["validate", "--specs", str(specs)]) == 0
     _, err = capsys.readouterr()
     assert str(specs) in err
+
+
+@pytest.mark.parametrize(
+    ("scenario", "name"),
+    [("valid-merge-key", "Solar - East (overflow)"), ("valid-defaults", "Solar - East")],
+)
+def test_validate_explain_prints_each_value_with_the_line_that_set_it(
+    scenario: str, name: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--explain NAME prints the effective spec, a value a line, with where and how it was set."""
+    monkeypatch.chdir(SPEC_SCENARIOS)
+    code = main(["validate", "--specs", scenario, "--explain", name])
+    out, _ = capsys.readouterr()
+    assert code == 0
+    check_golden(f"explain-{scenario}.txt", out)
+
+
+def test_validate_explain_of_an_unknown_name_suggests_the_closest(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--explain with a name no spec has exits 1 and suggests the closest name."""
+    monkeypatch.chdir(SPEC_SCENARIOS)
+    code = main(["validate", "--specs", "valid-defaults", "--explain", "Solar - Est"])
+    out, err = capsys.readouterr()
+    assert code == 1
+    assert out == ""
+    assert err.splitlines()[0] == 'no spec is named "Solar - Est"; did you mean "Solar - East"?'
