@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from reconciler.live import LiveSchedule
 from reconciler.plan import Plan, build_plan
 from reconciler.spec import LoadedSpec, ReconcilerConfig
-from tests.plan.builders import config, live, spec
+from tests.plan.builders import config, live, sourced, spec
 
 __all__ = ["SCENARIOS", "Scenario"]
 
@@ -129,20 +129,19 @@ def _defaults() -> Scenario:
     return Scenario(
         "defaults",
         [
-            spec(
-                "Solar - East",
-                line=6,
-                sources={"offer_id": ("defaults", 2), "lead_duplicate_timeframe": ("defaults", 3)},
-                offer_id=1234,
-                lead_duplicate_timeframe=60,
-                paused=True,
+            sourced(
+                spec(
+                    "Solar - East",
+                    line=6,
+                    offer_id=1234,
+                    lead_duplicate_timeframe=60,
+                    paused=True,
+                ),
+                {"offer_id": ("defaults", 2), "lead_duplicate_timeframe": ("defaults", 3)},
             ),
-            spec(
-                "Solar - Overflow",
-                line=9,
-                sources={"offer_id": ("defaults", 2), "sortable_order": ("merge key", 7)},
-                offer_id=1234,
-                sortable_order=11,
+            sourced(
+                spec("Solar - Overflow", line=9, offer_id=1234, sortable_order=11),
+                {"offer_id": ("defaults", 2), "sortable_order": ("merge key", 7)},
             ),
         ],
         [
