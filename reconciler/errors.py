@@ -21,7 +21,10 @@
         ├── RateLimitedError        429 after retries, with Retry-After
         ├── ServerError             5xx after retries
         ├── TransportError          no answer: connection refused or cut, timeout
-        └── UnexpectedResponseError an answer the client cannot read
+        ├── UnexpectedResponseError an answer the client cannot read
+        │   └── InconsistentListingError  the listing's count never matched its records
+        └── BoundExceededError      a bound on what the server controls tripped (time,
+                                    pages, body size); names the bound and its option
 
 Messages never contain credentials: errors carry the request's method and path, never its
 headers.
@@ -41,7 +44,9 @@ __all__ = [
     "ApplyError",
     "ApplyInterruptedError",
     "AuthError",
+    "BoundExceededError",
     "CredentialsError",
+    "InconsistentListingError",
     "Issue",
     "NotFoundError",
     "PlanError",
@@ -250,3 +255,21 @@ class TransportError(ApiError):
 
 class UnexpectedResponseError(ApiError):
     """An answer the client cannot read (not JSON, no root key, a record without an id)."""
+
+
+class InconsistentListingError(UnexpectedResponseError):
+    """The account's record count disagreed with the records read, on every re-read.
+
+    Apply refuses such a listing: a schedule it missed could be created a second time.
+    """
+
+
+class BoundExceededError(ApiError):
+    """A bound on something the server controls tripped; ``bound`` names its option.
+
+    The message says which bound, its value, and how to raise it, in one line.
+    """
+
+    def __init__(self, what: str, *, bound: str, method: str, path: str) -> None:
+        self.bound = bound
+        super().__init__(f"{what}; raise it with {bound}", method=method, path=path)

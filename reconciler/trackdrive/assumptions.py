@@ -24,12 +24,14 @@ __all__ = [
     "LIST_METADATA_KEY",
     "LIST_ORDER",
     "LIST_ROOT_KEYS",
+    "MAX_SCHEDULE_ID",
     "NOT_FOUND_STATUS",
     "PAGES_FROM_TOTAL_COUNT",
     "PAGE_PARAM",
     "PER_PAGE_PARAM",
     "PER_PAGE_REQUESTED",
     "RATE_LIMITED_POST_NOT_COMMITTED",
+    "RATE_LIMIT_UNDOCUMENTED",
     "RECORDS_SHOW_UNLISTED_COLUMNS",
     "RECORD_ROOT_KEYS",
     "RETRYABLE_STATUSES",
@@ -170,3 +172,17 @@ CLIENT_ERROR_POST_NOT_COMMITTED: Final = True
 #     number dialed too recently), its calls-per-second guard `base`. The client keeps them in
 #     RateLimitedError with Retry-After, so the two read apart. Check: two make_calls to one
 #     number within 30 seconds on a test account.
+
+# [I] A schedule id is a whole number from 1 to 2^63 - 1 (a Rails bigint primary key), sent
+#     as a JSON number or a string of ASCII digits. Anything else (0, -5, 2^63, "12a", true)
+#     is a broken record: it would build a path to some other resource or none, so the
+#     client refuses the page it came on, before any write. Check: the ids of any listing.
+MAX_SCHEDULE_ID: Final = 2**63 - 1
+
+# [E] No rate limit is documented. [I] A limit exists and shows as 429, possibly with
+#     Retry-After (seconds or an HTTP date), and it applies to the account's requests as a
+#     whole. So the client learns a rate for the whole run (AIMD: each 429 lowers it, each
+#     other answer raises it a little), honours Retry-After as a pause of every request,
+#     and never needs to be told the limit. Check: `--debug` on a large plan shows no 429,
+#     or the retry lines show the rate settling.
+RATE_LIMIT_UNDOCUMENTED: Final = True

@@ -13,17 +13,30 @@ import logging
 import math
 import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any, Final, TypeVar
 
 import httpx
 
-from reconciler.errors import ApiError, ApiValidationError
+from reconciler.errors import (
+    ApiError,
+    ApiValidationError,
+    BoundExceededError,
+    InconsistentListingError,
+)
 from reconciler.live import LiveRecordError, LiveSchedule, live_from_record
 from reconciler.normalize import MANAGED_FIELDS, FieldValue, ManagedField
 from reconciler.trackdrive import assumptions
-from reconciler.trackdrive.exchange import AttemptFailed, Backoff, ClientStats, Exchange
+from reconciler.trackdrive.bounds import Bounds
+from reconciler.trackdrive.exchange import (
+    AttemptFailed,
+    Backoff,
+    ClientStats,
+    Exchange,
+    RetryNotice,
+)
 from reconciler.trackdrive.limiter import Limiter
-from reconciler.trackdrive.wire import Page, WireError, encode_params, read_page, read_record
+from reconciler.trackdrive.wire import WireError, encode_params, read_page, read_record
 
 __all__ = ["TrackDriveClient"]
 
@@ -34,10 +47,22 @@ logger = logging.getLogger("reconciler.trackdrive")
 # POST /api/v1/schedules takes these; the other managed fields only PUT does.
 _POST_FIELDS: Final[tuple[ManagedField, ...]] = ("name", "offer_id", "paused", "description")
 _PUT_ONLY_FIELDS: Final[tuple[ManagedField, ...]] = ("sortable_order", "lead_duplicate_timeframe")
-# More pages than this is not an account but a broken answer (2.5 million schedules at 25).
-_MAX_PAGES: Final = 100_000
+# A refused connection is retried this many times at most: a server that is down stays down.
+_REFUSED_RETRIES: Final = 2
 # How many times a listing is read when its count says rows moved while it was read.
 _LISTING_READS: Final = 3
+
+# A listed schedule: decoded once where its page is read, and the raw record it came from.
+_Row = tuple[LiveSchedule, dict[str, Any]]
+
+
+@dataclass(frozen=True, slots=True)
+class _SchedulePage:
+    """One page of schedules, each decoded, and what its metadata says about the list."""
+
+    rows: list[_Row]
+    total_pages: int | None
+    total_count: int | None
 
 
 class TrackDriveClient:
@@ -45,8 +70,11 @@ class TrackDriveClient:
 
     ``concurrency`` bounds requests in flight and ``max_rps`` (if given) their rate, across
     every call on this client. ``retry_attempts`` counts every attempt of one request, the
-    first included. ``clock`` (monotonic seconds) and ``sleep`` are every wait's time source:
-    tests pass a fake pair so no wait races the wall clock. Constructing it sends nothing.
+    first included. ``bounds`` caps what the server controls (answer time, run deadline,
+    pages, body size). The rate starts at ``max_rps`` (unlimited when None) and adapts to 429s
+    unless ``adaptive_rate`` is False; ``on_retry`` hears of each retry before its wait.
+    ``clock`` (monotonic seconds) and ``sleep`` are every wait's time source: tests pass a
+    fake pair so no wait races the wall clock. Constructing it sends nothing.
     """
 
     def __init__(
@@ -55,16 +83,26 @@ class TrackDriveClient:
         *,
         concurrency: int = 8,
         max_rps: float | None = None,
-        retry_attempts: int = 5,
+        retry_attempts: int = 8,
         backoff: Backoff | None = None,
         per_page: int | None = assumptions.PER_PAGE_REQUESTED,
+        bounds: Bounds | None = None,
+        adaptive_rate: bool = True,
+        on_retry: Callable[[RetryNotice], None] | None = None,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         if per_page is not None and per_page < 1:
             raise ValueError(f"per_page must be at least 1, got {per_page}")
         self._http = http
-        self._limiter = Limiter(concurrency=concurrency, max_rps=max_rps, clock=clock, sleep=sleep)
+        self._bounds = bounds or Bounds()
+        self._limiter = Limiter(
+            concurrency=concurrency,
+            max_rps=max_rps,
+            clock=clock,
+            sleep=sleep,
+            adaptive=adaptive_rate,
+        )
         self._exchange = Exchange(
             http,
             limiter=self._limiter,
@@ -72,6 +110,8 @@ class TrackDriveClient:
             backoff=backoff or Backoff(),
             clock=clock,
             sleep=sleep,
+            bounds=self._bounds,
+            on_retry=on_retry,
         )
         self._per_page = per_page
         # Whether `fulltext` is known to match names: None until a search shows it either way.
@@ -94,15 +134,20 @@ class TrackDriveClient:
 
     async def list_records(self) -> list[dict[str, Any]]:
         """Every schedule record of the account, raw, in the server's order, each id once."""
-        return await self._list({})
+        return [record for _, record in await self._list({})]
 
-    async def list_schedules(self) -> list[LiveSchedule]:
-        """Every schedule of the account, in the server's order, each id once."""
-        return [live_from_record(r) for r in await self.list_records()]
+    async def list_schedules(self, *, consistent: bool = False) -> list[LiveSchedule]:
+        """Every schedule of the account, in the server's order, each id once.
+
+        A listing whose count disagrees with its records is re-read; if it still does after
+        the last reading, ``consistent`` makes that an InconsistentListingError (apply must
+        not act on a listing that may miss a schedule) instead of a logged warning.
+        """
+        return [schedule for schedule, _ in await self._list({}, consistent=consistent)]
 
     async def find_by_name(self, name: str) -> list[LiveSchedule]:
         """The schedules named exactly ``name`` (none, one, or several: names are not unique)."""
-        return [live_from_record(r) for r in await self._records_named(name, certain=False)]
+        return [schedule for schedule, _ in await self._rows_named(name, certain=False)]
 
     async def get_schedule(self, schedule_id: int) -> LiveSchedule:
         """One schedule by id; NotFoundError when the account has none with that id."""
@@ -168,29 +213,37 @@ class TrackDriveClient:
 
     # -- listing ---------------------------------------------------------------------------
 
-    async def _list(self, filters: Mapping[str, str]) -> list[dict[str, Any]]:
+    async def _list(self, filters: Mapping[str, str], *, consistent: bool = False) -> list[_Row]:
         """All pages of a (filtered) list, re-read while its count says rows moved meanwhile."""
-        records: list[dict[str, Any]] = []
+        rows: list[_Row] = []
+        expected: int | None = None
         for reading in range(1, _LISTING_READS + 1):
-            records, expected = await self._list_once(filters)
-            if expected is None or expected == len(records):
-                return records
+            rows, expected = await self._list_once(filters)
+            if expected is None or expected == len(rows):
+                return rows
             logger.warning(
                 "listing schedules read %d of the %d the account reports (read %d of %d): "
                 "schedules changed while they were read",
-                len(records),
+                len(rows),
                 expected,
                 reading,
                 _LISTING_READS,
             )
-        return records
+        if consistent:
+            raise InconsistentListingError(
+                f"the account reported {expected} schedules but {len(rows)} were read, "
+                f"on each of {_LISTING_READS} readings: refusing to act on a listing that may "
+                "miss schedules",
+                method="GET",
+                path=assumptions.SCHEDULES_PATH,
+                hint="another writer may be changing the account; run again when it is quiet",
+            )
+        return rows
 
-    async def _list_once(
-        self, filters: Mapping[str, str]
-    ) -> tuple[list[dict[str, Any]], int | None]:
+    async def _list_once(self, filters: Mapping[str, str]) -> tuple[list[_Row], int | None]:
         """One reading of every page, and the record count page 1 announced (if any)."""
         first = await self._page(1, filters)
-        pages = _page_count(first)
+        pages = self._page_count(first)
         if pages is None:
             everything = await self._pages_until_empty(first, filters)
         else:
@@ -198,15 +251,34 @@ class TrackDriveClient:
             everything = [first, *rest]
         return _merge(everything), first.total_count
 
-    async def _pages_until_empty(self, first: Page, filters: Mapping[str, str]) -> list[Page]:
+    def _page_count(self, first: _SchedulePage) -> int | None:
+        """Pages in the list, from page 1's metadata (said or implied); None when it is silent.
+
+        Whether the count is said (total_pages) or implied (total_count over the page size),
+        more pages than the bound stop the listing before any of them is asked for.
+        """
+        pages: int | None = None
+        if first.total_pages is not None:
+            pages = first.total_pages
+        elif assumptions.PAGES_FROM_TOTAL_COUNT and first.total_count is not None and first.rows:
+            pages = math.ceil(first.total_count / len(first.rows))
+        if pages is not None and pages > self._bounds.max_pages:
+            raise self._too_many_pages(f"the listing has {pages} pages")
+        return pages
+
+    async def _pages_until_empty(
+        self, first: _SchedulePage, filters: Mapping[str, str]
+    ) -> list[_SchedulePage]:
         """Pages one by one, for an answer without paging metadata (a bare array)."""
         pages = [first]
-        seen = {_record_id(r) for r in first.records}
+        seen = {schedule.id for schedule, _ in first.rows}
         number = 1
-        while pages[-1].records and number < _MAX_PAGES:
+        while pages[-1].rows:
+            if number >= self._bounds.max_pages:
+                raise self._too_many_pages(f"the listing goes on past page {number}")
             number += 1
             page = await self._page(number, filters)
-            ids = {_record_id(r) for r in page.records}
+            ids = {schedule.id for schedule, _ in page.rows}
             # A server that ignores `page` answers page 1 again: stop instead of looping.
             if not ids or ids <= seen:
                 break
@@ -214,20 +286,32 @@ class TrackDriveClient:
             pages.append(page)
         return pages
 
-    async def _page(self, number: int, filters: Mapping[str, str]) -> Page:
+    def _too_many_pages(self, what: str) -> BoundExceededError:
+        return BoundExceededError(
+            f"{what}, more than the page limit of {self._bounds.max_pages}",
+            bound="--max-pages",
+            method="GET",
+            path=assumptions.SCHEDULES_PATH,
+        )
+
+    async def _page(self, number: int, filters: Mapping[str, str]) -> _SchedulePage:
         params: dict[str, str | int] = {assumptions.PAGE_PARAM: number}
         if self._per_page is not None:
             params[assumptions.PER_PAGE_PARAM] = self._per_page
         params.update(dict(assumptions.LIST_ORDER))
         params.update(filters)
         return await self._exchange.request(
-            "GET", assumptions.SCHEDULES_PATH, params=params, read=_read_schedule_page
+            "GET",
+            assumptions.SCHEDULES_PATH,
+            params=params,
+            read=_read_schedule_page,
+            label=f"page {number}",
         )
 
     # -- names -----------------------------------------------------------------------------
 
-    async def _records_named(self, name: str, *, certain: bool) -> list[dict[str, Any]]:
-        """Records named exactly ``name``: by ``fulltext`` search, else by the full list.
+    async def _rows_named(self, name: str, *, certain: bool) -> list[_Row]:
+        """Schedules named exactly ``name``: by ``fulltext`` search, else by the full list.
 
         An empty search is trusted only once fulltext has been seen to find names, and never
         when ``certain`` (after a POST of unknown outcome, a missed record means a duplicate).
@@ -244,7 +328,7 @@ class TrackDriveClient:
                 return found
             if self._fulltext_finds_names and not certain:
                 return []
-        found = _named(await self.list_records(), name)
+        found = _named(await self._list({}), name)
         if found and self._fulltext_finds_names is None:
             logger.debug("fulltext did not find %r; finding names in the full list", name)
             self._fulltext_finds_names = False
@@ -270,6 +354,8 @@ class TrackDriveClient:
         """POST a new schedule; resolve unknown outcomes by name before any new POST."""
         path = assumptions.SCHEDULES_PATH
         attempts = self._exchange.attempts
+        label = f"{path} ({name})"
+        refused = 0
         for attempt in range(1, attempts + 1):
             try:
                 created = await self._exchange.send_once(
@@ -277,13 +363,14 @@ class TrackDriveClient:
                 )
             except AttemptFailed as failed:
                 last_attempt = attempt == attempts
+                refused += failed.refused
                 if not failed.outcome_unknown:
-                    if not failed.retryable or last_attempt:
+                    if not failed.retryable or last_attempt or refused > _REFUSED_RETRIES:
                         raise failed.to_api_error() from None
-                    await self._exchange.wait_before_retry(failed, attempt)
+                    await self._wait_before_retry(failed, attempt, label)
                     continue
                 # Wait before looking too: a slow server may still be committing this POST.
-                await self._exchange.wait_before_retry(failed, attempt)
+                await self._wait_before_retry(failed, attempt, label)
                 adopted = await self._committed_meanwhile(failed, name, already_named)
                 if adopted is not None:
                     return adopted
@@ -294,12 +381,18 @@ class TrackDriveClient:
                 return created
         raise AssertionError("unreachable: the last attempt returns or raises")
 
+    async def _wait_before_retry(self, failed: AttemptFailed, attempt: int, label: str) -> None:
+        try:
+            await self._exchange.wait_before_retry(failed, attempt, label=label)
+        except AttemptFailed as passed:  # the run's deadline would pass during the wait
+            raise passed.to_api_error() from None
+
     async def _committed_meanwhile(
         self, failed: AttemptFailed, name: str, already_named: set[int]
     ) -> LiveSchedule | None:
         """The schedule a POST of unknown outcome created, if it did; None if it did not."""
         try:
-            records = await self._records_named(name, certain=True)
+            rows = await self._rows_named(name, certain=True)
         except ApiError as lookup_error:
             error = failed.to_api_error()
             error.hint = (
@@ -308,7 +401,7 @@ class TrackDriveClient:
             )
             raise error from None
         new = sorted(
-            (live_from_record(r) for r in records if _record_id(r) not in already_named),
+            (schedule for schedule, _ in rows if schedule.id not in already_named),
             key=lambda s: s.id,
         )
         if not new:
@@ -328,13 +421,14 @@ class TrackDriveClient:
 # -- readers: body -> result; WireError for anything unreadable -----------------------------
 
 
-def _read_schedule_page(body: Any) -> Page:
+def _read_schedule_page(body: Any) -> _SchedulePage:
     page = read_page(body)
-    if page.total_pages is not None and page.total_pages > _MAX_PAGES:
-        raise WireError(f"the answer claims {page.total_pages} pages")
-    for record in page.records:
-        _live(record)  # fail here, where the request is known, rather than later
-    return page
+    # Each record is decoded here, once: a bad one fails the request it came in, by name.
+    return _SchedulePage(
+        rows=[(_live(record), record) for record in page.records],
+        total_pages=page.total_pages,
+        total_count=page.total_count,
+    )
 
 
 def _read_schedule(body: Any) -> LiveSchedule:
@@ -361,44 +455,47 @@ def _read_anything(body: Any) -> Any:
 
 
 def _live(record: Mapping[str, Any]) -> LiveSchedule:
+    """A record as a schedule; WireError for a bad id (see assumptions) or a bad field."""
+    _check_id(record.get("id"))
     try:
         return live_from_record(record)
     except LiveRecordError as exc:
         raise WireError(str(exc)) from None
 
 
+def _check_id(raw: object) -> None:
+    """Refuse an id that is not a whole number from 1 to MAX_SCHEDULE_ID, by its shape."""
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        schedule_id = raw
+    elif isinstance(raw, str) and raw.isascii() and raw.isdigit():
+        schedule_id = int(raw)
+    else:
+        raise WireError(f"a schedule record has no usable id: {repr(raw)[:40]}")
+    if not 1 <= schedule_id <= assumptions.MAX_SCHEDULE_ID:
+        raise WireError(
+            f"a schedule record has id {str(schedule_id)[:40]}: "
+            "ids are whole numbers from 1 to 2^63 - 1"
+        )
+
+
 # -- small helpers ---------------------------------------------------------------------------
 
 
-def _page_count(first: Page) -> int | None:
-    """Pages in the list, from page 1's metadata; None when it does not say."""
-    if first.total_pages is not None:
-        return first.total_pages
-    if assumptions.PAGES_FROM_TOTAL_COUNT and first.total_count is not None and first.records:
-        return math.ceil(first.total_count / len(first.records))
-    return None
-
-
-def _merge(pages: Iterable[Page]) -> list[dict[str, Any]]:
+def _merge(pages: Iterable[_SchedulePage]) -> list[_Row]:
     """Records in page order, each id once.
 
     A write during the listing shifts rows between pages, so a record can show up on two
     of them (and another be missed: the count check in ``_list`` re-reads for that).
     """
-    merged: dict[int, dict[str, Any]] = {}
+    merged: dict[int, _Row] = {}
     for page in pages:
-        for record in page.records:
-            merged.setdefault(_record_id(record), record)
+        for row in page.rows:
+            merged.setdefault(row[0].id, row)
     return list(merged.values())
 
 
-def _named(records: Iterable[Mapping[str, Any]], name: str) -> list[dict[str, Any]]:
-    return [dict(r) for r in records if r.get("name") == name]
-
-
-def _record_id(record: Mapping[str, Any]) -> int:
-    # Pages were read through _read_schedule_page, so the id is an int or a string of digits.
-    return int(record["id"])
+def _named(rows: Iterable[_Row], name: str) -> list[_Row]:
+    return [row for row in rows if row[1].get("name") == name]
 
 
 def _schedule_path(schedule_id: int) -> str:

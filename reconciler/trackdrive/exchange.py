@@ -15,6 +15,7 @@ import asyncio
 import logging
 import math
 import random
+import socket
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
@@ -29,6 +30,7 @@ from reconciler.errors import (
     ApiError,
     ApiValidationError,
     AuthError,
+    BoundExceededError,
     NotFoundError,
     RateLimitedError,
     ServerError,
@@ -37,10 +39,11 @@ from reconciler.errors import (
 )
 from reconciler.trackdrive import assumptions
 from reconciler.trackdrive.account import ENV_PRIVATE_KEY, ENV_PUBLIC_KEY
+from reconciler.trackdrive.bounds import Bounds
 from reconciler.trackdrive.limiter import Limiter
 from reconciler.trackdrive.wire import WireError, decode_json, envelope_status, field_errors
 
-__all__ = ["AttemptFailed", "Backoff", "ClientStats", "Exchange"]
+__all__ = ["AttemptFailed", "Backoff", "ClientStats", "Exchange", "RetryNotice"]
 
 T = TypeVar("T")
 
@@ -58,6 +61,35 @@ _NOT_SENT: Final = (
 _TRANSIENT: Final = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
 
 _CHECK_KEYS: Final = f"check {ENV_PUBLIC_KEY} / {ENV_PRIVATE_KEY} and the account URL"
+# A refused connection is retried this many times at most: a server that is down stays down.
+_REFUSED_RETRIES: Final = 2
+
+
+@dataclass(frozen=True, slots=True)
+class RetryNotice:
+    """One retry about to happen, for the one line a person sees about it."""
+
+    method: str
+    what: str
+    reason: str
+    wait_s: float
+    attempt: int
+    attempts: int
+
+    def __str__(self) -> str:
+        return (
+            f"retrying {self.method} {self.what} after {self.reason}, "
+            f"waiting {self.wait_s:.1f} s ({self.attempt}/{self.attempts})"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class _Exceeded:
+    """A bound that tripped: what happened, the option raising it, whether to try again."""
+
+    what: str
+    option: str
+    retryable: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +140,7 @@ class AttemptFailed(Exception):  # noqa: N818 - an outcome, not a bug: "the atte
         reason: str | None = None,
         retry_after: float | None = None,
         account_url: str = "",
+        exceeded: _Exceeded | None = None,
     ) -> None:
         self.method = method
         self.account_url = account_url
@@ -117,21 +150,45 @@ class AttemptFailed(Exception):  # noqa: N818 - an outcome, not a bug: "the atte
         self.cause = cause
         self.reason = reason
         self.retry_after = retry_after
+        self.exceeded = exceeded
+        #: Set when a retry policy (refused connections) says: no more attempts.
+        self.final = False
         super().__init__(f"{method} {path}: {self._describe()}")
 
     @property
     def retryable(self) -> bool:
         """Whether an idempotent request may be sent again after this failure."""
+        if self.exceeded is not None:
+            return self.exceeded.retryable
         if self.cause is not None:
-            return isinstance(self.cause, _TRANSIENT)
+            # A name that does not resolve will not resolve a second later either.
+            return isinstance(self.cause, _TRANSIENT) and not _name_unresolved(self.cause)
         return self.reason is None and self.status in assumptions.RETRYABLE_STATUSES
+
+    @property
+    def refused(self) -> bool:
+        """Whether the server refused the connection (nothing listens there)."""
+        return self.cause is not None and _in_chain(self.cause, ConnectionRefusedError)
+
+    @property
+    def why(self) -> str:
+        """Why it failed, in a few words, for the retry line."""
+        if self.exceeded is not None:
+            return self.exceeded.what
+        if self.cause is not None:
+            if self.refused:
+                return "a refused connection"
+            if isinstance(self.cause, httpx.TimeoutException):
+                return "a timeout"
+            return f"no answer ({type(self.cause).__name__})"
+        return f"{self.status}" if self.reason is None else f"an unreadable answer ({self.status})"
 
     @property
     def outcome_unknown(self) -> bool:
         """Whether the server may have acted on the request (a POST may have created a record)."""
         if self.cause is not None:
             return not isinstance(self.cause, _NOT_SENT)
-        if self.status is None:
+        if self.exceeded is not None or self.status is None:
             return True
         if self.status == 429:
             return not assumptions.RATE_LIMITED_POST_NOT_COMMITTED
@@ -144,6 +201,14 @@ class AttemptFailed(Exception):  # noqa: N818 - an outcome, not a bug: "the atte
         """The error the rest of the reconciler sees: the one mapping of failures to errors."""
         where: dict[str, Any] = {"method": self.method, "path": self.path}
         status = self.status
+        if self.exceeded is not None:
+            return BoundExceededError(self.exceeded.what, bound=self.exceeded.option, **where)
+        if self.cause is not None and _name_unresolved(self.cause):
+            return TransportError(
+                f"the host name does not resolve ({self._describe()}); not retried",
+                **where,
+                hint="check the account URL (--subdomain / --api-url) and the DNS",
+            )
         if self.cause is not None:
             if isinstance(self.cause, httpx.DecodingError):
                 return UnexpectedResponseError("the answer could not be decoded", **where)
@@ -196,6 +261,8 @@ class AttemptFailed(Exception):  # noqa: N818 - an outcome, not a bug: "the atte
         )
 
     def _describe(self) -> str:
+        if self.exceeded is not None:
+            return self.exceeded.what
         if self.cause is not None:
             detail = str(self.cause).strip()
             name = type(self.cause).__name__
@@ -214,10 +281,17 @@ class _History:
     outcome_unknown: bool = False
     # Seconds to wait before the next attempt, decided when the last one failed.
     wait_s: float = 0.0
+    refused: int = 0
 
 
 class Exchange:
-    """Sends requests through a shared limiter, retries idempotent ones, keeps the counts."""
+    """Sends requests through a shared limiter, retries idempotent ones, keeps the counts.
+
+    Every attempt is bounded: its whole answer by ``bounds.timeout_s`` (else the HTTP
+    client's read timeout), its body by ``bounds.max_body_bytes``, and everything from the
+    exchange's creation on by ``bounds.deadline_s``. ``on_retry`` hears of each retry before
+    its wait (by default it is logged).
+    """
 
     def __init__(
         self,
@@ -228,6 +302,8 @@ class Exchange:
         backoff: Backoff,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        bounds: Bounds | None = None,
+        on_retry: Callable[[RetryNotice], None] | None = None,
     ) -> None:
         if attempts < 1:
             raise ValueError(f"retry_attempts must be at least 1, got {attempts}")
@@ -238,8 +314,12 @@ class Exchange:
         self._limiter = limiter
         self.attempts = attempts
         self.backoff = backoff
+        self.bounds = bounds or Bounds()
+        self._timeout_s = self.bounds.timeout_s or http.timeout.read or None
         self._clock = clock
         self._sleep = sleep
+        self._on_retry = on_retry
+        self._started = clock()
         self._requests = 0
         self._retries = 0
         self._throttled = 0
@@ -264,10 +344,14 @@ class Exchange:
         read: Callable[[Any], T],
         params: Mapping[str, str | int] | None = None,
         json: Mapping[str, Any] | None = None,
+        label: str | None = None,
     ) -> T:
-        """An idempotent request, retried; ``read`` turns the body into the result."""
+        """An idempotent request, retried; ``read`` turns the body into the result.
+
+        ``label`` names the request in retry lines ("page 7"); the path by default.
+        """
         try:
-            return await self._retrying(method, path, read, params, json, _History())
+            return await self._retrying(method, path, read, params, json, label, _History())
         except AttemptFailed as failed:
             raise failed.to_api_error() from None
 
@@ -275,7 +359,7 @@ class Exchange:
         """A DELETE, retried; a 404 after an attempt of unknown outcome means it is done."""
         history = _History()
         try:
-            await self._retrying("DELETE", path, read, None, None, history)
+            await self._retrying("DELETE", path, read, None, None, None, history)
         except AttemptFailed as failed:
             if failed.status == assumptions.NOT_FOUND_STATUS and history.outcome_unknown:
                 logger.debug("DELETE %s: already gone after an unanswered attempt", path)
@@ -299,32 +383,34 @@ class Exchange:
         if attempt > 1:
             self._retries += 1
         target = f"{path}?{httpx.QueryParams(dict(params))}" if params else path
-        async with self._limiter.slot():
+        async with self._limiter.slot() as left:
+            self._check_deadline(method, path)
             self._requests += 1
             self._by_method[method] = self._by_method.get(method, 0) + 1
-            started = self._clock()
-            try:
-                response = await self._http.request(method, target, json=json)
-            except httpx.HTTPError as exc:
-                logger.debug(
-                    "%s %s -> %s (attempt %d)", method, target, type(exc).__name__, attempt
-                )
-                raise AttemptFailed(method, path, cause=exc, account_url=self.account_url) from None
+            status, headers, content = await self._fetch(method, path, target, json, attempt)
         logger.debug(
             "%s %s -> %d (attempt %d, %.0f ms)",
             method,
             target,
-            response.status_code,
+            status,
             attempt,
-            (self._clock() - started) * 1000,
+            (self._clock() - left) * 1000,
         )
-        return self._read(method, path, response, read)
+        if status == 429:
+            self._limiter.throttled(left)
+        else:
+            self._limiter.answered()
+        return self._read(method, path, status, headers, content, read)
 
-    async def wait_before_retry(self, failed: AttemptFailed, retry_number: int) -> None:
-        """Back off before sending again outside stamina (the POST path), counting the wait."""
+    async def wait_before_retry(
+        self, failed: AttemptFailed, retry_number: int, *, label: str | None = None
+    ) -> None:
+        """Back off before sending again outside the retry loop (the POST path)."""
         delay = self.backoff.delay(retry_number, failed.retry_after)
+        self._check_deadline(failed.method, failed.path, after=delay)
         if failed.retry_after is not None:
             self._limiter.pause(delay)
+        self._notify(failed, label, delay, retry_number + 1)
         await self._wait(delay)
 
     async def _wait(self, seconds: float) -> None:
@@ -335,6 +421,100 @@ class Exchange:
         await self._sleep(seconds)
         self._backoff_s += self._clock() - started
 
+    async def _fetch(
+        self,
+        method: str,
+        path: str,
+        target: str,
+        json: Mapping[str, Any] | None,
+        attempt: int,
+    ) -> tuple[int, httpx.Headers, bytes]:
+        """Send, and read the whole answer within the answer timeout and the body limit."""
+        timeout = self._timeout_s
+        remaining = self._remaining_s()
+        # The run's deadline bounds this answer too; whichever is nearer trips first.
+        nearer = [x for x in (timeout, remaining) if x is not None]
+        limit = min(nearer) if nearer else None
+        try:
+            async with asyncio.timeout(limit):
+                return await self._stream(method, path, target, json)
+        except TimeoutError:
+            if remaining is not None and (timeout is None or remaining <= timeout):
+                raise self._deadline_passed(method, path) from None
+            raise AttemptFailed(
+                method,
+                path,
+                account_url=self.account_url,
+                exceeded=_Exceeded(
+                    f"no complete answer within {_seconds(timeout or 0)} (the answer timeout)",
+                    "--timeout",
+                    retryable=True,
+                ),
+            ) from None
+        except httpx.HTTPError as exc:
+            logger.debug("%s %s -> %s (attempt %d)", method, target, type(exc).__name__, attempt)
+            raise AttemptFailed(method, path, cause=exc, account_url=self.account_url) from None
+
+    async def _stream(
+        self, method: str, path: str, target: str, json: Mapping[str, Any] | None
+    ) -> tuple[int, httpx.Headers, bytes]:
+        limit = self.bounds.max_body_bytes
+        async with self._http.stream(method, target, json=json) as response:
+            declared = response.headers.get("Content-Length", "")
+            if declared.isdigit() and int(declared) > limit:
+                raise self._too_large(method, path)
+            chunks: list[bytes] = []
+            size = 0
+            async for chunk in response.aiter_bytes():
+                size += len(chunk)
+                if size > limit:
+                    raise self._too_large(method, path)
+                chunks.append(chunk)
+            return response.status_code, response.headers, b"".join(chunks)
+
+    def _too_large(self, method: str, path: str) -> AttemptFailed:
+        mb = self.bounds.max_body_bytes / (1024 * 1024)
+        return AttemptFailed(
+            method,
+            path,
+            account_url=self.account_url,
+            exceeded=_Exceeded(
+                f"the answer is larger than the body limit of {mb:g} MB", "--max-body-mb", False
+            ),
+        )
+
+    def _remaining_s(self) -> float | None:
+        deadline = self.bounds.deadline_s
+        return None if deadline is None else deadline - (self._clock() - self._started)
+
+    def _check_deadline(self, method: str, path: str, *, after: float = 0.0) -> None:
+        """Raise if the run's deadline has passed, or will have after waiting ``after`` s."""
+        remaining = self._remaining_s()
+        if remaining is not None and remaining - after <= 0:
+            raise self._deadline_passed(method, path)
+
+    def _deadline_passed(self, method: str, path: str) -> AttemptFailed:
+        deadline = self.bounds.deadline_s or 0.0
+        return AttemptFailed(
+            method,
+            path,
+            account_url=self.account_url,
+            exceeded=_Exceeded(
+                f"the run's deadline of {_seconds(deadline)} passed", "--deadline", False
+            ),
+        )
+
+    def _notify(
+        self, failed: AttemptFailed, label: str | None, wait_s: float, attempt: int
+    ) -> None:
+        notice = RetryNotice(
+            failed.method, label or failed.path, failed.why, wait_s, attempt, self.attempts
+        )
+        if self._on_retry is not None:
+            self._on_retry(notice)
+        else:
+            logger.info("%s", notice)
+
     async def _retrying(
         self,
         method: str,
@@ -342,6 +522,7 @@ class Exchange:
         read: Callable[[Any], T],
         params: Mapping[str, str | int] | None,
         json: Mapping[str, Any] | None,
+        label: str | None,
         history: _History,
     ) -> T:
         # stamina counts the attempts (and its test mode sets how many); the waits are ours,
@@ -357,31 +538,55 @@ class Exchange:
                     )
                 except AttemptFailed as failed:
                     history.outcome_unknown |= failed.outcome_unknown
-                    history.wait_s = self.backoff.delay(attempt.num, failed.retry_after)
-                    if failed.retry_after is not None and failed.retryable:
-                        # The server said how long it needs: hold every request of the run.
-                        self._limiter.pause(history.wait_s)
+                    self._prepare_retry(failed, history, label, attempt.num)
                     raise
         raise AssertionError("unreachable: stamina either returns or re-raises")
+
+    def _prepare_retry(
+        self, failed: AttemptFailed, history: _History, label: str | None, number: int
+    ) -> None:
+        """Decide the wait before the next attempt; mark the failure final if there is none."""
+        if not failed.retryable or number >= self.attempts:
+            return
+        if failed.refused:
+            history.refused += 1
+            if history.refused > _REFUSED_RETRIES:
+                failed.final = True
+                return
+        history.wait_s = self.backoff.delay(number, failed.retry_after)
+        try:
+            self._check_deadline(failed.method, failed.path, after=history.wait_s)
+        except AttemptFailed as passed:
+            failed.exceeded = passed.exceeded
+            return
+        if failed.retry_after is not None:
+            # The server said how long it needs: hold every request of the run.
+            self._limiter.pause(history.wait_s)
+        self._notify(failed, label, history.wait_s, number + 1)
 
     @staticmethod
     def _retry_hook(exc: Exception) -> bool | float:
         """stamina's question "retry this?": yes for transient failures, with no wait of its own."""
-        if not isinstance(exc, AttemptFailed) or not exc.retryable:
+        if not isinstance(exc, AttemptFailed) or not exc.retryable or exc.final:
             return False
         return 0.0
 
     def _read(
-        self, method: str, path: str, response: httpx.Response, read: Callable[[Any], T]
+        self,
+        method: str,
+        path: str,
+        status: int,
+        headers: httpx.Headers,
+        content: bytes,
+        read: Callable[[Any], T],
     ) -> T:
-        status = response.status_code
         if status == 429:
             self._throttled += 1
         body: Any = None
         reason: str | None = None
-        if response.content:
+        if content:
             try:
-                body = decode_json(response.content)
+                body = decode_json(content)
             except WireError as exc:
                 reason = str(exc)
         if not 200 <= status < 300:
@@ -391,7 +596,7 @@ class Exchange:
                 status=status,
                 body=body,
                 account_url=self.account_url,
-                retry_after=_retry_after(response.headers.get("Retry-After")),
+                retry_after=_retry_after(headers.get("Retry-After")),
             )
         inner_status = envelope_status(body)
         if inner_status is not None and inner_status >= 400:
@@ -404,6 +609,34 @@ class Exchange:
             return read(body)
         except WireError as exc:
             raise AttemptFailed(method, path, status=status, reason=str(exc)) from None
+
+
+def _seconds(value: float) -> str:
+    return f"{value:g} s"
+
+
+def _in_chain(exc: BaseException, kind: type[BaseException]) -> bool:
+    """Whether ``exc`` or anything it was raised from or during is a ``kind``."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, kind):
+            return True
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return False
+
+
+def _name_unresolved(exc: BaseException) -> bool:
+    """Whether a connection failed because the host name did not resolve (DNS)."""
+    if _in_chain(exc, socket.gaierror):
+        return True
+    # httpcore keeps only the message of some lookups' errors.
+    text = str(exc)
+    return isinstance(exc, httpx.ConnectError) and any(
+        marker in text
+        for marker in ("Name or service not known", "nodename nor servname", "getaddrinfo")
+    )
 
 
 def _names_a_parameter(messages: Mapping[str, list[str]]) -> bool:

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 import stamina
 
-from reconciler.errors import RateLimitedError, ServerError, TransportError
+from reconciler.errors import BoundExceededError, RateLimitedError, ServerError, TransportError
 from reconciler.trackdrive import Account, Backoff, TrackDriveClient, build_http_client
 from tests.client.helpers import (
     FAST,
@@ -208,10 +208,15 @@ async def test_no_server_is_a_transport_error_after_retries() -> None:
     assert client.stats.requests == 3
 
 
-async def test_a_slow_server_is_a_transport_error(make_sandbox: MakeSandbox) -> None:
-    """A read timeout on every attempt is raised as TransportError."""
-    sandbox = make_sandbox(latency_ms=300)
+async def test_a_slow_server_trips_the_answer_timeout(make_sandbox: MakeSandbox) -> None:
+    """No answer within --timeout on every attempt is a BoundExceededError naming --timeout."""
+    sandbox = make_sandbox(latency_ms=3000)
     async with connect(sandbox, timeout=0.05, retry_attempts=2) as client:
-        with pytest.raises(TransportError, match="Timeout"):
+        with pytest.raises(BoundExceededError) as caught:
             await client.get_schedule(1)
+    assert str(caught.value) == (
+        "GET /api/v1/schedules/1: no complete answer within 0.05 s (the answer timeout); "
+        "raise it with --timeout"
+    )
+    assert caught.value.bound == "--timeout"
     assert client.stats.requests == 2

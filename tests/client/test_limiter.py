@@ -105,3 +105,64 @@ async def test_the_client_waits_on_the_injected_clock(make_sandbox: MakeSandbox)
             await client.get_schedule(1)
     assert caught.value.status == 429
     assert time.slept == [30.0, 30.0]  # Retry-After capped at 30 s, before attempts 2 and 3
+
+
+async def test_a_429_lowers_the_rate_to_a_fraction_of_what_the_server_accepted() -> None:
+    """Unlimited at first; a 429 after 5 answers in the last second sets the rate to 5 x 0.8."""
+    time = FakeTime()
+    limiter = Limiter(concurrency=8, max_rps=None, clock=time.clock, sleep=time.sleep)
+    for _ in range(5):
+        async with limiter.slot():
+            limiter.answered()
+    async with limiter.slot() as left:
+        pass
+    limiter.throttled(left)
+    assert limiter.rate == 4.0
+
+
+async def test_429s_of_one_burst_lower_the_rate_once() -> None:
+    """Requests that left before the last decrease do not lower the rate again."""
+    time = FakeTime()
+    limiter = Limiter(concurrency=8, max_rps=10.0, clock=time.clock, sleep=time.sleep)
+    limiter.throttled(0.0)
+    limiter.throttled(0.0)  # same burst: it left no later than the decrease at t=0
+    assert limiter.rate == 8.0
+    time.now = 1.0
+    limiter.throttled(0.5)  # left after the decrease: the lower rate is still too high
+    assert limiter.rate == 6.4
+
+
+async def test_answers_raise_the_rate_additively_up_to_max_rps() -> None:
+    """Each answer adds increase/rate, so a second of answers adds increase; max_rps caps it."""
+    time = FakeTime()
+    limiter = Limiter(
+        concurrency=1, max_rps=4.5, increase_rps=0.5, clock=time.clock, sleep=time.sleep
+    )
+    limiter.throttled(0.0)  # 4.5 x 0.8 = 3.6
+    assert limiter.rate == pytest.approx(3.6)
+    for _ in range(4):
+        limiter.answered()
+    assert limiter.rate == pytest.approx(4.127, abs=0.001)  # 3.739, 3.873, 4.002, 4.127
+    for _ in range(10):
+        limiter.answered()
+    assert limiter.rate == 4.5
+
+
+async def test_a_fixed_rate_does_not_adapt() -> None:
+    """With adaptive=False, 429s and answers leave max_rps as it is."""
+    limiter = Limiter(concurrency=1, max_rps=3.0, adaptive=False)
+    limiter.throttled(0.0)
+    limiter.answered()
+    assert limiter.rate == 3.0
+
+
+async def test_a_pause_set_while_waiting_for_a_token_holds_the_request() -> None:
+    """A request queued for its token also waits out a pause that began meanwhile."""
+    time = FakeTime()
+    limiter = Limiter(concurrency=2, max_rps=1.0, clock=time.clock, sleep=time.sleep)
+    async with limiter.slot():
+        pass  # spends the token: the next one is due at t=1
+    limiter.pause(5.0)  # from t=0: a 429 elsewhere
+
+    async with limiter.slot() as left:
+        assert left == 5.0
