@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from tests.gitops.runner import run_reconciler
+from reconciler.cli import main
 from tests.support.sandbox_server import RunningSandbox
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "schedules.d"
@@ -51,7 +51,7 @@ def make_pull_request(root: Path, sandbox: RunningSandbox) -> PullRequest:
     with pytest.MonkeyPatch.context() as patch:
         for name, value in trackdrive_env(sandbox).items():
             patch.setenv(name, value)
-        assert run_reconciler(argv) == 0
+        assert main(argv) == 0
     with sandbox.client() as http:
         records: list[dict[str, Any]] = http.get(
             "/api/v1/schedules", params={"per_page": 100}

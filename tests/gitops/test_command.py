@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import logging
+import subprocess
 from pathlib import Path
 
 import pytest
 
+from reconciler.cli import main
 from reconciler.gitops.comment import PLAN_MARKER
 from reconciler.render.drift import DRIFT_MARKER
 from tests.gitops.conftest import REPO
 from tests.gitops.fake_github import FakeGitHub
-from tests.gitops.runner import gitops_mounted, run_reconciler
+from tests.support.entrypoint import installed_reconciler
 
 
 def _write(path: Path, text: str) -> str:
@@ -29,10 +31,10 @@ def test_comment_posts_then_edits_the_plan_comment(
     """Two runs leave one comment with the second plan, each saying what it did on stderr."""
     body = _write(tmp_path / "plan.md", f"{PLAN_MARKER}\n### TrackDrive plan: one\n")
     argv = ["gitops", "comment", "--repo", REPO, "--pr", "1", "--body-file", body]
-    assert run_reconciler(argv) == 0
+    assert main(argv) == 0
     assert f"created the plan comment on {REPO}#1" in capsys.readouterr().err
     _write(tmp_path / "plan.md", f"{PLAN_MARKER}\n### TrackDrive plan: two\n")
-    assert run_reconciler(argv) == 0
+    assert main(argv) == 0
     captured = capsys.readouterr()
     assert f"updated the plan comment on {REPO}#1" in captured.err
     assert captured.out == ""
@@ -43,7 +45,7 @@ def test_comment_posts_then_edits_the_plan_comment(
 def test_repo_defaults_to_github_repository(github_env: FakeGitHub, tmp_path: Path) -> None:
     """Without --repo, the repository comes from GITHUB_REPOSITORY, as Actions sets it."""
     body = _write(tmp_path / "plan.md", "### plan\n")
-    assert run_reconciler(["gitops", "comment", "--pr", "1", "--body-file", body]) == 0
+    assert main(["gitops", "comment", "--pr", "1", "--body-file", body]) == 0
     assert len(github_env.comments_on(REPO, 1)) == 1
 
 
@@ -53,17 +55,17 @@ def test_drift_issue_opens_updates_and_closes(
     """Exit codes 2, 2, 0 open the drift issue, update it, then close it."""
     report = _write(tmp_path / "drift.md", f"{DRIFT_MARKER}\n### TrackDrive drift: 1 changed\n")
     base = ["gitops", "drift-issue", "--repo", REPO, "--report-file", report]
-    assert run_reconciler([*base, "--drift-exit-code", "2"]) == 0
+    assert main([*base, "--drift-exit-code", "2"]) == 0
     assert "opened drift issue #2" in capsys.readouterr().err
     _write(tmp_path / "drift.md", f"{DRIFT_MARKER}\n### TrackDrive drift: 2 changed\n")
-    assert run_reconciler([*base, "--drift-exit-code", "2"]) == 0
+    assert main([*base, "--drift-exit-code", "2"]) == 0
     assert "updated drift issue #2" in capsys.readouterr().err
-    assert run_reconciler([*base, "--drift-exit-code", "0"]) == 0
+    assert main([*base, "--drift-exit-code", "0"]) == 0
     assert "closed drift issue #2" in capsys.readouterr().err
     issue = github_env.issues[(REPO, 2)]
     assert issue["state"] == "closed"
     assert "https://github.test/acme/schedules/actions/runs/4242" in issue["body"]
-    assert run_reconciler([*base, "--drift-exit-code", "0"]) == 0
+    assert main([*base, "--drift-exit-code", "0"]) == 0
     assert "nothing to do" in capsys.readouterr().err
 
 
@@ -72,7 +74,7 @@ def test_drift_issue_needs_the_report_when_there_is_drift(
 ) -> None:
     """Exit code 2 without --report-file is an error naming the flag; nothing is written."""
     argv = ["gitops", "drift-issue", "--repo", REPO, "--drift-exit-code", "2"]
-    assert run_reconciler(argv) == 1
+    assert main(argv) == 1
     assert _error_lines(capsys.readouterr().err) == [
         "error: --report-file is needed when there is drift (--drift-exit-code 2)"
     ]
@@ -84,7 +86,7 @@ def test_drift_issue_refuses_a_failed_drift_run(
 ) -> None:
     """Exit code 1 from drift makes the step fail without a single request to GitHub."""
     argv = ["gitops", "drift-issue", "--repo", REPO, "--drift-exit-code", "1"]
-    assert run_reconciler(argv) == 1
+    assert main(argv) == 1
     assert "reconciler drift failed (exit code 1)" in capsys.readouterr().err
     assert github_env.requests == []
 
@@ -108,7 +110,7 @@ def test_a_refused_token_gives_one_clear_error_line(
         monkeypatch.setenv("GITHUB_TOKEN", "ghs_WRONGTOKEN_0000")
     body = _write(tmp_path / "plan.md", "### plan\n")
     argv = ["gitops", "comment", "--repo", REPO, "--pr", "1", "--body-file", body]
-    assert run_reconciler(argv) == 1
+    assert main(argv) == 1
     captured = capsys.readouterr()
     assert captured.out == ""
     assert _error_lines(captured.err) == [
@@ -127,7 +129,7 @@ def test_a_missing_token_is_named(
     """Without GITHUB_TOKEN the command says so and how to pass it."""
     monkeypatch.delenv("GITHUB_TOKEN")
     body = _write(tmp_path / "plan.md", "### plan\n")
-    assert run_reconciler(["gitops", "comment", "--pr", "1", "--body-file", body]) == 1
+    assert main(["gitops", "comment", "--pr", "1", "--body-file", body]) == 1
     err = capsys.readouterr().err
     assert _error_lines(err) == ["error: GITHUB_TOKEN is not set"]
     assert "${{ github.token }}" in err
@@ -139,7 +141,7 @@ def test_a_malformed_repo_is_refused_before_any_request(
     """--repo must be OWNER/NAME: a path that would reach another endpoint is refused."""
     body = _write(tmp_path / "plan.md", "### plan\n")
     argv = ["gitops", "comment", "--repo", "acme/x/../../users", "--pr", "1", "--body-file", body]
-    assert run_reconciler(argv) == 1
+    assert main(argv) == 1
     assert "--repo must be OWNER/NAME" in capsys.readouterr().err
     assert github_env.requests == []
 
@@ -149,7 +151,7 @@ def test_a_missing_body_file_is_one_error(
 ) -> None:
     """An unreadable --body-file is reported as such, before any request."""
     argv = ["gitops", "comment", "--pr", "1", "--body-file", str(tmp_path / "nope.md")]
-    assert run_reconciler(argv) == 1
+    assert main(argv) == 1
     assert _error_lines(capsys.readouterr().err) == [
         f"error: cannot read the comment body {tmp_path / 'nope.md'}: No such file or directory"
     ]
@@ -170,13 +172,13 @@ def test_the_token_never_appears_in_any_output(
     report = _write(tmp_path / "drift.md", f"{DRIFT_MARKER}\n### drift\n")
     comment = ["--debug", "gitops", "comment", "--pr", "1", "--body-file", body]
     drift = ["--debug", "gitops", "drift-issue", "--report-file", report, "--drift-exit-code"]
-    codes = [run_reconciler(comment), run_reconciler([*drift, "2"])]
-    codes += [run_reconciler([*drift, "0"]), run_reconciler([*drift, "1"])]
+    codes = [main(comment), main([*drift, "2"])]
+    codes += [main([*drift, "0"]), main([*drift, "1"])]
     github_env.forbid = True
-    codes.append(run_reconciler(comment))
+    codes.append(main(comment))
     github_env.forbid = False
     monkeypatch.setenv("GITHUB_API_URL", "http://127.0.0.1:9")  # nothing listens there
-    codes.append(run_reconciler(comment))
+    codes.append(main(comment))
     assert codes == [0, 0, 0, 1, 1, 1]
     captured = capsys.readouterr()
     assert "no answer" in captured.err
@@ -187,16 +189,22 @@ def test_the_token_never_appears_in_any_output(
 
 def test_help_lists_both_commands(capsys: pytest.CaptureFixture[str]) -> None:
     """`reconciler gitops --help` names comment and drift-issue."""
-    assert run_reconciler(["gitops", "--help"]) == 0
+    assert main(["gitops", "--help"]) == 0
     out = capsys.readouterr().out
     assert "comment" in out
     assert "drift-issue" in out
 
 
-@pytest.mark.skipif(not gitops_mounted(), reason="reconciler/cli/ does not mount gitops_app yet")
-def test_the_cli_mounts_the_gitops_commands(capsys: pytest.CaptureFixture[str]) -> None:
-    """`reconciler gitops` is part of the installed command line."""
-    from reconciler.cli import main  # noqa: PLC0415 (only meaningful once mounted)
-
-    assert main(["gitops", "--help"]) == 0
-    assert "drift-issue" in capsys.readouterr().out
+def test_the_installed_command_line_mounts_the_gitops_commands() -> None:
+    """`reconciler gitops --help`, run as the installed console script, lists its commands."""
+    done = subprocess.run(
+        [str(installed_reconciler()), "gitops", "--help"],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        check=False,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "comment" in done.stdout
+    assert "drift-issue" in done.stdout

@@ -11,7 +11,6 @@ from reconciler.cli import main
 from reconciler.gitops.comment import PLAN_MARKER
 from tests.gitops.conftest import REPO
 from tests.gitops.fake_github import FakeGitHub
-from tests.gitops.runner import run_reconciler
 from tests.gitops.scenario import make_pull_request, trackdrive_env
 from tests.support.sandbox_server import RunningSandbox
 
@@ -43,7 +42,7 @@ def test_pr_plan_comment_has_both_sections(
     body = tmp_path / "plan.md"
     body.write_text(capsys.readouterr().out, encoding="utf-8")
     comment = ["gitops", "comment", "--repo", REPO, "--pr", "1", "--body-file", str(body)]
-    assert run_reconciler(comment) == 0
+    assert main(comment) == 0
 
     (posted,) = github_env.comments_on(REPO, 1)
     text = posted["body"]
