@@ -44,6 +44,8 @@ class AccountRun:
     layers: tuple[Path, ...]
     config: Path | None
     target: Target
+    #: Where it points, for reports (readable even when its keys are missing).
+    where: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,11 +77,10 @@ def target_for(layout: AccountLayout, base: Target) -> Target:
 
 def run_for(layout: AccountLayout, base: Target) -> AccountRun:
     """The run of one account from ``accounts.yaml``."""
+    target = target_for(layout, base)
+    where = f"local sandbox ({target.sandbox_db})" if target.sandbox else layout.base_url
     return AccountRun(
-        key=layout.key,
-        layers=layout.layers,
-        config=layout.config,
-        target=target_for(layout, base),
+        key=layout.key, layers=layout.layers, config=layout.config, target=target, where=where
     )
 
 

@@ -5,7 +5,8 @@
 (``output``). Options shared by several commands are declared once (``options``).
 
 Commands and their modules: ``validate`` and ``schema`` (validate.py, offline), ``plan``,
-``drift``, ``apply`` (apply.py, with saved_plan.py and apply_run.py), ``import`` (import_.py);
+``drift``, ``apply`` (apply.py, with saved_plan.py and apply_run.py), ``import`` (import_.py),
+``accounts`` (accounts.py; with selection.py and many.py for --account / --all-accounts);
 the ``sandbox`` and ``gitops`` groups live in their own packages.
 """
 
@@ -18,6 +19,7 @@ from typing import Annotated
 import typer
 
 from reconciler.__about__ import __version__
+from reconciler.cli.accounts import accounts_command
 from reconciler.cli.apply import apply_command
 from reconciler.cli.drift import drift_command
 from reconciler.cli.import_ import import_command
@@ -82,6 +84,7 @@ app.command("plan")(plan_command)
 app.command("drift")(drift_command)
 app.command("apply")(apply_command)
 app.command("import")(import_command)
+app.command("accounts")(accounts_command)
 app.add_typer(sandbox_app, name="sandbox", help="Run the local TrackDrive-compatible sandbox.")
 app.add_typer(gitops_app, name="gitops", help="GitHub: the PR plan comment and the drift issue.")
 

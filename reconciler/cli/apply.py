@@ -11,10 +11,17 @@ from typing import Annotated
 import typer
 
 from reconciler.cli.apply_run import run_apply
-from reconciler.cli.inputs import load_desired, read_live
-from reconciler.cli.options import ClientOptions, SpecOptions, TargetOptions, option_groups
+from reconciler.cli.inputs import read_live
+from reconciler.cli.options import (
+    AccountChoice,
+    ClientOptions,
+    SpecOptions,
+    TargetOptions,
+    option_groups,
+)
 from reconciler.cli.output import EXIT_ERROR, EXIT_OK, stderr_console
 from reconciler.cli.saved_plan import check_saved_plan, read_plan_file
+from reconciler.cli.selection import account_runs, load_run
 from reconciler.connect import Target
 from reconciler.errors import ApplyError, StalePlanError, UnsafePlanError
 from reconciler.plan import build_plan, focus, stale_schedules
@@ -40,6 +47,7 @@ def apply_command(
     ] = None,
     spec: SpecOptions,
     account: TargetOptions,
+    choice: AccountChoice,
     auto_approve: Annotated[
         bool,
         typer.Option("--auto-approve", help="Apply without asking (required without a TTY)."),
@@ -65,8 +73,9 @@ def apply_command(
     the account and plans again; anything left over is an error. Ctrl-C stops new writes,
     lets those in flight finish and reports what was done. Exit 0 when everything applied.
     """
-    loaded, settings = load_desired(spec)
-    target = account.target(tuning)
+    (run,) = account_runs(choice, spec, account, tuning)
+    desired = load_run(run)
+    loaded, settings, target = desired.specs, desired.config, run.target
     return asyncio.run(
         _apply(
             target,

@@ -14,13 +14,16 @@ from reconciler.__about__ import __version__
 from reconciler.adopt import adopt_drift
 from reconciler.cli.inputs import read_live
 from reconciler.cli.options import (
+    AccountChoice,
     ConfigOption,
     OnlyOption,
+    SpecOptions,
     TargetOptions,
     only_matcher,
     option_groups,
 )
 from reconciler.cli.output import EXIT_OK, stderr_console
+from reconciler.cli.selection import account_runs
 from reconciler.errors import ReconcilerError
 from reconciler.export import export_specs
 from reconciler.live import LiveSchedule
@@ -45,6 +48,7 @@ def import_command(
     ],
     config: ConfigOption = None,
     account: TargetOptions,
+    choice: AccountChoice,
     split: Annotated[
         SplitChoice,
         typer.Option("--split", help="none: one schedules.yaml; offer: one file per offer."),
@@ -78,8 +82,12 @@ def import_command(
     if adopt and (only is not None or split != "none"):
         raise typer.BadParameter("--adopt updates the existing files; drop --only and --split")
     matches = only_matcher(only)
-    settings = load_config(config if config is not None else find_config(out))
-    target = account.target()
+    (run,) = account_runs(choice, SpecOptions(config=config), account)
+    if run.key is None:
+        settings = load_config(config if config is not None else find_config(out))
+    else:
+        settings = load_config(run.config)
+    target = run.target
     live = asyncio.run(read_live(target))
     kept = [r for r in live if not (r.name_visible and settings.is_ignored(r.name))]
     header = (

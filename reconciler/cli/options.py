@@ -24,7 +24,10 @@ from reconciler.connect import DEFAULT_SANDBOX_DB, Target
 from reconciler.scope import name_matcher
 
 __all__ = [
+    "DEFAULT_ACCOUNTS_FILE",
     "DEFAULT_SPECS",
+    "AccountChoice",
+    "AllAccountsOptions",
     "ClientOptions",
     "ConfigOption",
     "FormatChoice",
@@ -98,6 +101,36 @@ OnlyOption = Annotated[
         help="Only schedules with this exact name, or whose name this regex finds.",
     ),
 ]
+DEFAULT_ACCOUNTS_FILE = Path("accounts.yaml")
+AccountOption = Annotated[
+    str | None,
+    typer.Option(
+        "--account",
+        help="The account with this key in accounts.yaml: its specs, config, URL and keys "
+        "(`reconciler accounts` lists them).",
+    ),
+]
+AccountsFileOption = Annotated[
+    Path,
+    typer.Option(
+        "--accounts-file",
+        help="The accounts file; without one, a single account as chosen by the other options.",
+        dir_okay=False,
+    ),
+]
+AllAccountsOption = Annotated[
+    bool,
+    typer.Option(
+        "--all-accounts",
+        help="Every account in accounts.yaml, concurrently, each reported, then a total.",
+    ),
+]
+AccountsAtOnceOption = Annotated[
+    int,
+    typer.Option(
+        "--accounts-at-once", min=1, max=256, help="With --all-accounts: accounts in flight."
+    ),
+]
 FormatChoice = Literal["text", "markdown", "json"]
 FormatOption = Annotated[
     FormatChoice,
@@ -147,7 +180,29 @@ class ClientOptions:
     timeout: TimeoutOption = 30.0
 
 
-_GROUPS: tuple[type, ...] = (SpecOptions, TargetOptions, ClientOptions)
+@dataclass(frozen=True)
+class AccountChoice:
+    """Which account of accounts.yaml (when there is one) a command works on."""
+
+    account_key: AccountOption = None
+    accounts_file: AccountsFileOption = DEFAULT_ACCOUNTS_FILE
+
+
+@dataclass(frozen=True)
+class AllAccountsOptions:
+    """Every account at once (plan and drift), at most so many in flight."""
+
+    all_accounts: AllAccountsOption = False
+    accounts_at_once: AccountsAtOnceOption = 32
+
+
+_GROUPS: tuple[type, ...] = (
+    SpecOptions,
+    TargetOptions,
+    ClientOptions,
+    AccountChoice,
+    AllAccountsOptions,
+)
 
 R = TypeVar("R")
 

@@ -42,18 +42,20 @@ class AccountSection:
     body: str = ""
 
 
-def total_line(sections: Sequence[AccountSection], *, changes: str = "with changes") -> str:
+def total_line(
+    sections: Sequence[AccountSection], *, changes: str = "with changes", none: str = "unchanged"
+) -> str:
     """``2 accounts: 1 with changes, 1 unchanged, 0 failed``."""
     count = {s: sum(1 for x in sections if x.status == s) for s in ("changes", "none", "error")}
     total = len(sections)
     return (
         f"{total} account{'s' if total != 1 else ''}: {count['changes']} {changes}, "
-        f"{count['none']} unchanged, {count['error']} failed"
+        f"{count['none']} {none}, {count['error']} failed"
     )
 
 
 def render_accounts_text(
-    sections: Sequence[AccountSection], *, changes: str = "with changes"
+    sections: Sequence[AccountSection], *, changes: str = "with changes", none: str = "unchanged"
 ) -> str:
     """Each account's body under a header, then the total and one line per account."""
     lines: list[str] = []
@@ -63,7 +65,7 @@ def render_accounts_text(
         )
         lines.append(section.body.rstrip("\n") if section.body else section.result)
         lines.append("")
-    lines.append(f"Total over {total_line(sections, changes=changes)}.")
+    lines.append(f"Total over {total_line(sections, changes=changes, none=none)}.")
     width = max((len(s.key) for s in sections), default=0)
     lines.extend(f"  {s.key:<{width}}  {s.result}" for s in sections)
     return "\n".join(lines) + "\n"
@@ -76,6 +78,7 @@ def render_accounts_markdown(
     marker: str,
     details_at: str,
     changes: str = "with changes",
+    none: str = "unchanged",
     max_chars: int = MAX_CHARS,
 ) -> str:
     """One Markdown body for every account, at most ``max_chars`` characters.
@@ -83,7 +86,8 @@ def render_accounts_markdown(
     ``details_at`` says where the untrimmed output is (a link to the job summary).
     """
     note = _TRIMMED.format(where=details_at)
-    head = _head(sections, title=title, marker=marker, changes=changes)
+    words = {"changes": changes, "none": none}
+    head = _head(sections, title=title, marker=marker, words=words)
     parts = [_details(s) for s in sections]
     length = len(head) + sum(len(p) for p in parts)
     # Trim the longest details first: the accounts a reviewer most needs to see stay whole
@@ -97,7 +101,7 @@ def render_accounts_markdown(
     if length <= max_chars:
         return head + "".join(parts)
     # Too many accounts even for one line each: cut the table, then point at the summary.
-    return _head(sections, title=title, marker=marker, changes=changes, room=max_chars, note=note)
+    return _head(sections, title=title, marker=marker, words=words, room=max_chars, note=note)
 
 
 def _head(
@@ -105,12 +109,12 @@ def _head(
     *,
     title: str,
     marker: str,
-    changes: str,
+    words: dict[str, str],
     room: int | None = None,
     note: str = "",
 ) -> str:
     lines = [marker] if marker else []
-    lines += [f"### {title}: {total_line(sections, changes=changes)}", ""]
+    lines += [f"### {title}: {total_line(sections, **words)}", ""]
     lines += ["| account | result |", "|---|---|"]
     rows = [f"| `{s.key}` | {_icon(s.status)} {markdown_cell(s.result)} |" for s in sections]
     if room is None:
