@@ -7,6 +7,7 @@ accounts.yaml; the in-process sandbox (``--sandbox``) gives each account its own
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -279,3 +280,26 @@ def test_all_accounts_json_lists_each_account_and_the_total(
         ("staging", "changes"),
     ]
     assert data["total"] == {"changes": 2, "none": 0, "error": 0}
+
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "multi-account"
+
+
+def test_the_two_account_example_plans_applies_and_drifts_per_account(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """examples/multi-account: valid; on sandboxes, each account applies and then converges."""
+    root = tmp_path / "example"
+    shutil.copytree(EXAMPLE, root)
+    monkeypatch.chdir(root)
+    assert main(["validate"]) == 0
+    assert main(["plan", "--sandbox", "--all-accounts", "--out", "plans/{account}.json"]) == 0
+    for key in ("acme-prod", "acme-staging"):
+        assert main(["apply", f"plans/{key}.json", "--sandbox", "--account", key]) == 0
+    capsys.readouterr()
+    assert main(["plan", "--sandbox", "--all-accounts", "--detailed-exitcode"]) == 0
+    assert capsys.readouterr().out.splitlines()[-3:] == [
+        "Total over 2 accounts: 0 with changes, 2 unchanged, 0 failed.",
+        "  acme-prod     no changes",
+        "  acme-staging  no changes",
+    ]
