@@ -5,12 +5,9 @@ from __future__ import annotations
 import os
 import time
 
-from reconciler.cli.options import SpecOptions
 from reconciler.cli.output import stderr_console
 from reconciler.connect import Target, open_client
 from reconciler.live import LiveSchedule
-from reconciler.loader import find_config, load_config, load_specs
-from reconciler.spec import LoadedSpec, ReconcilerConfig
 
 __all__ = ["read_live"]
 
