@@ -3,6 +3,7 @@
 ::
 
     ReconcilerError                 anything the CLI renders as a one-line message and exit 1
+    ├── UsageError                  options that contradict each other or cannot be read
     ├── SpecError                   one or more problems in schedules.d/ or reconciler.yaml,
     │                               each an ``Issue`` with a file:line:col location
     ├── CredentialsError            TRACKDRIVE_* variables missing, or no account chosen
@@ -59,6 +60,7 @@ __all__ = [
     "TransportError",
     "UnexpectedResponseError",
     "UnsafePlanError",
+    "UsageError",
 ]
 
 
@@ -107,6 +109,10 @@ class SpecError(ReconcilerError):
             f"{count} problem{'s' if count != 1 else ''} in the specs",
             hint="fix the lines above and run `reconciler validate` again",
         )
+
+
+class UsageError(ReconcilerError):
+    """The command line asks for something impossible (conflicting options, a bad regex)."""
 
 
 class CredentialsError(ReconcilerError):

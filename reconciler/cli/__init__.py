@@ -32,6 +32,7 @@ from reconciler.cli.output import (
     stdout_console,
 )
 from reconciler.cli.plan import plan_command
+from reconciler.cli.usage import hoist_global_flags
 from reconciler.cli.validate import schema_command, validate_command
 from reconciler.gitops import gitops_app
 from reconciler.sandbox import sandbox_app
@@ -95,7 +96,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     codes: list[int] = []
     with logging_restored(), reported_errors(codes):
         result = command.main(
-            args=list(sys.argv[1:] if argv is None else argv),
+            args=hoist_global_flags(sys.argv[1:] if argv is None else argv),
             prog_name="reconciler",
             standalone_mode=False,
         )

@@ -24,7 +24,7 @@ from reconciler.cli.options import (
 )
 from reconciler.cli.output import EXIT_OK, stderr_console
 from reconciler.cli.selection import account_runs
-from reconciler.errors import ReconcilerError
+from reconciler.errors import ReconcilerError, UsageError
 from reconciler.export import export_specs
 from reconciler.live import LiveSchedule
 from reconciler.loader import find_config, load_config, load_specs, spec_files
@@ -80,7 +80,10 @@ def import_command(
               reconciler import --subdomain acme --out schedules.d --adopt
     """
     if adopt and (only is not None or split != "none"):
-        raise typer.BadParameter("--adopt updates the existing files; drop --only and --split")
+        raise UsageError(
+            "--adopt updates the existing files; it takes neither --only nor --split",
+            hint="drop --only and --split, or import into an empty --out without --adopt",
+        )
     matches = only_matcher(only)
     (run,) = account_runs(choice, SpecOptions(config=config), account)
     if run.key is None:

@@ -21,6 +21,7 @@ from typing import Annotated, Any, Literal, TypeVar
 import typer
 
 from reconciler.connect import DEFAULT_SANDBOX_DB, Target
+from reconciler.errors import UsageError
 from reconciler.scope import name_matcher
 
 __all__ = [
@@ -158,7 +159,10 @@ class TargetOptions:
     def target(self, tuning: ClientOptions | None = None) -> Target:
         """The ``Target`` these options name, with the client tuning if the command has it."""
         if self.sandbox and (self.api_url or self.subdomain):
-            raise typer.BadParameter("--sandbox cannot be combined with --api-url or --subdomain")
+            raise UsageError(
+                "--sandbox cannot be combined with --api-url or --subdomain",
+                hint="pass --sandbox for the practice account, or an account, not both",
+            )
         tuning = tuning if tuning is not None else ClientOptions()
         return Target(
             api_url=self.api_url,
@@ -252,4 +256,7 @@ def only_matcher(only: str | None) -> Callable[[str], bool]:
     try:
         return name_matcher(only)
     except re.error as exc:
-        raise typer.BadParameter(f"--only {only!r} is not a valid regex: {exc}") from None
+        raise UsageError(
+            f"--only {only!r} is not a valid regex: {exc}",
+            hint="escape regex characters such as ( [ + with a backslash to match them literally",
+        ) from None

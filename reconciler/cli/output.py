@@ -8,6 +8,7 @@ optional ``tip: …`` on stderr, never a traceback. Exit codes: 0 success / noth
 from __future__ import annotations
 
 import logging
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,6 +17,7 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
+from reconciler.cli.usage import is_help_screen, usage_error_lines
 from reconciler.errors import PlanError, ReconcilerError, SpecError
 
 __all__ = [
@@ -60,18 +62,45 @@ def write_out(path: Path, text: str) -> None:
 def configure_logging(*, debug: bool) -> None:
     """Logs go to stderr; ``--debug`` shows every request and retry."""
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
-    # Retries (stamina) and requests (httpx) are counted in the run summary; without --debug
-    # they are not news. The reconciler's own warnings always are.
-    for name, quiet in (
-        ("reconciler", logging.WARNING),
-        ("stamina", logging.ERROR),
-        ("httpx", logging.ERROR),
+    handler.setFormatter(_LogLine())
+    # Retries (stamina) are counted in the run summary; without --debug they are not news.
+    # httpx's own request lines repeat the client's (which say the attempt and the time), so
+    # they stay off. The reconciler's own warnings are always news.
+    for name, quiet, loud in (
+        ("reconciler", logging.WARNING, logging.DEBUG),
+        ("stamina", logging.ERROR, logging.DEBUG),
+        ("httpx", logging.ERROR, logging.WARNING),
     ):
         logger = logging.getLogger(name)
         logger.handlers[:] = [handler]
         logger.propagate = False
-        logger.setLevel(logging.DEBUG if debug else quiet)
+        logger.setLevel(loud if debug else quiet)
+
+
+_REPR = re.compile(r"^(?P<kind>\w+)\((?P<quote>['\"])(?P<text>.*)(?P=quote)\)$", re.DOTALL)
+
+
+class _LogLine(logging.Formatter):
+    """``debug: GET /api/v1/schedules?page=2 -> 200 (attempt 1, 41 ms)``, one line a record.
+
+    stamina logs a retry as the bare event name ``stamina.retry_scheduled`` with the details in
+    extra fields; that record becomes ``retry 2 after GET /api/v1/schedules: status 503``.
+    """
+
+    def format(self, record: logging.LogRecord) -> str:
+        message = record.getMessage()
+        if message == "stamina.retry_scheduled":
+            message = _retry_line(record.__dict__)
+        return f"{record.levelname.lower()}: {message}"
+
+
+def _retry_line(fields: dict[str, object]) -> str:
+    number = fields.get("stamina.retry_num", "?")
+    cause = str(fields.get("stamina.caused_by", "")).strip()
+    shape = _REPR.match(cause)
+    if shape is not None:
+        cause = shape.group("text")  # the class name (AttemptFailed, …) is not news
+    return f"retry {number} after {cause}" if cause else f"retry {number}"
 
 
 @contextmanager
@@ -117,11 +146,13 @@ def reported_errors(codes: list[int]) -> Iterator[None]:
         codes.append(EXIT_ERROR)
     except typer.TyperException as error:
         # Usage errors exit 1, not click's 2: exit 2 means "there are changes" here.
-        show = getattr(error, "show", None)
-        if callable(show):
-            show(file=sys.stderr)
+        if is_help_screen(error):
+            show = getattr(error, "show", None)
+            if callable(show):
+                show(file=sys.stderr)
         else:
-            err.print(f"error: {error}")
+            for line in usage_error_lines(error):
+                err.print(line)
         codes.append(EXIT_ERROR)
     except KeyboardInterrupt:
         err.print("interrupted")

@@ -124,10 +124,10 @@ def test_validate_refuses_a_file_as_the_specs_directory(
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["validate", "--bogus"], "No such option: --bogus"),
-        (["nope"], "No such command 'nope'"),
-        (["schema", "extra"], "unexpected extra argument"),
-        (["validate", "--specs"], "requires an argument"),
+        (["validate", "--bogus"], "error: no such option --bogus for validate"),
+        (["nope"], "error: no such command 'nope'"),
+        (["schema", "extra"], "error: got unexpected extra argument(s) (extra)"),
+        (["validate", "--specs"], "error: option --specs requires an argument"),
     ],
 )
 def test_usage_errors_exit_1_with_a_message(
