@@ -15,6 +15,7 @@ from reconciler.cli.inputs import read_live
 from reconciler.cli.options import (
     AccountChoice,
     ClientOptions,
+    ShowUnmanagedOption,
     SpecOptions,
     TargetOptions,
     option_groups,
@@ -63,6 +64,7 @@ def apply_command(
     no_verify: Annotated[
         bool, typer.Option("--no-verify", help="Skip re-reading the account to confirm.")
     ] = False,
+    show_unmanaged: ShowUnmanagedOption = False,
 ) -> int:
     """Make the account match the specs: POST, PUT and DELETE what the plan lists.
 
@@ -86,6 +88,7 @@ def apply_command(
             force=force,
             journal=journal,
             verify=not no_verify,
+            show_unmanaged=show_unmanaged,
         )
     )
 
@@ -100,6 +103,7 @@ async def _apply(
     force: bool,
     journal: Path | None,
     verify: bool,
+    show_unmanaged: bool,
 ) -> int:
     err = stderr_console()
     saved = read_plan_file(plan_file) if plan_file is not None else None
@@ -121,7 +125,7 @@ async def _apply(
         chosen = dataclasses.replace(saved, breaches=verdict.breaches, refusals=verdict.refusals)
     else:
         chosen = build_plan(loaded, live, settings)
-    sys.stdout.write(render_plan(chosen, "text"))
+    sys.stdout.write(render_plan(chosen, "text", show_unmanaged=show_unmanaged))
     if chosen.refusals:
         raise ApplyError("refusing to apply: " + "; ".join(chosen.refusals))
     if chosen.breaches and not force:

@@ -18,6 +18,7 @@ from reconciler.cli.options import (
     FormatChoice,
     FormatOption,
     OnlyOption,
+    ShowUnmanagedOption,
     SpecOptions,
     TargetOptions,
     only_matcher,
@@ -49,6 +50,7 @@ def drift_command(
         ),
     ] = None,
     only: OnlyOption = None,
+    show_unmanaged: ShowUnmanagedOption = False,
 ) -> int:
     """Report how the account differs from the specs: changed, missing, unmanaged.
 
@@ -65,7 +67,7 @@ def drift_command(
         desired = load_run(run)
         live = asyncio.run(read_live(run.target))
         report = focus_drift(build_drift(desired.specs, live, desired.config), matches)
-        text = render_drift(report, fmt)
+        text = render_drift(report, fmt, show_unmanaged=show_unmanaged)
         if out is not None:
             write_out(out, text)
             stderr_console().print(f"Saved the drift report to {out}.")
@@ -80,14 +82,14 @@ def drift_command(
         report = focus_drift(build_drift(desired.specs, live, desired.config), matches)
         path = account_path(out, run)
         if path is not None:
-            write_out(path, render_drift(report, fmt))
+            write_out(path, render_drift(report, fmt, show_unmanaged=show_unmanaged))
             stderr_console().print(f"[{run.key}] Saved the drift report to {path}.")
         return report
 
     outcomes = asyncio.run(run_accounts(runs, job, limit=fanout.accounts_at_once))
     return report_accounts(
         outcomes,
-        _shown(fmt),
+        _shown(fmt, show_unmanaged=show_unmanaged),
         fmt=fmt,
         title="TrackDrive drift",
         marker=DRIFT_MARKER,
@@ -97,13 +99,15 @@ def drift_command(
     )
 
 
-def _shown(fmt: FormatChoice) -> Callable[[DriftReport], Shown]:
+def _shown(fmt: FormatChoice, *, show_unmanaged: bool) -> Callable[[DriftReport], Shown]:
     def show(report: DriftReport) -> Shown:
         counts = report.counts()
         groups = ("changed", "missing", "unwanted", "unmanaged")
         found = [f"{counts[k]} {k}" for k in groups if counts[k]]
         result = ", ".join(found) if found else "no drift"
-        body = render_drift(report, "markdown" if fmt == "markdown" else "text")
+        body = render_drift(
+            report, "markdown" if fmt == "markdown" else "text", show_unmanaged=show_unmanaged
+        )
         return Shown("none" if report.is_clean else "changes", result, body, drift_to_data(report))
 
     return show

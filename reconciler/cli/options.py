@@ -34,6 +34,7 @@ __all__ = [
     "FormatChoice",
     "FormatOption",
     "OnlyOption",
+    "ShowUnmanagedOption",
     "SpecOptions",
     "SpecsOption",
     "TargetOptions",
@@ -130,6 +131,13 @@ AccountsAtOnceOption = Annotated[
     int,
     typer.Option(
         "--accounts-at-once", min=1, max=256, help="With --all-accounts: accounts in flight."
+    ),
+]
+ShowUnmanagedOption = Annotated[
+    bool,
+    typer.Option(
+        "--show-unmanaged",
+        help="List the live schedules no spec names (by default only their count).",
     ),
 ]
 FormatChoice = Literal["text", "markdown", "json"]

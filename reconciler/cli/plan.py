@@ -29,6 +29,7 @@ from reconciler.cli.options import (
     FormatChoice,
     FormatOption,
     OnlyOption,
+    ShowUnmanagedOption,
     SpecOptions,
     TargetOptions,
     only_matcher,
@@ -75,6 +76,7 @@ def plan_command(
         ),
     ] = False,
     only: OnlyOption = None,
+    show_unmanaged: ShowUnmanagedOption = False,
     tuning: ClientOptions,
     base_specs: Annotated[
         Path | None,
@@ -108,7 +110,7 @@ def plan_command(
             render = render_review_markdown if fmt == "markdown" else render_review_text
             sys.stdout.write(render(planned.review))
         else:
-            sys.stdout.write(render_plan(planned.plan, fmt))
+            sys.stdout.write(render_plan(planned.plan, fmt, show_unmanaged=show_unmanaged))
         _save(out, planned.plan)
         return EXIT_CHANGES if detailed_exitcode and not planned.plan.is_empty else EXIT_OK
     check_account_template(out, "--out")
@@ -123,7 +125,7 @@ def plan_command(
     outcomes = asyncio.run(run_accounts(runs, job, limit=fanout.accounts_at_once))
     return report_accounts(
         outcomes,
-        _shown(fmt),
+        _shown(fmt, show_unmanaged=show_unmanaged),
         fmt=fmt,
         title="TrackDrive plan",
         marker=MARKER,
@@ -179,7 +181,7 @@ def _save(out: Path | None, plan: Plan, *, label: str | None = None) -> None:
         stderr_console().print(f"{prefix}Saved the plan to {out}.")
 
 
-def _shown(fmt: FormatChoice) -> Callable[[_Planned], Shown]:
+def _shown(fmt: FormatChoice, *, show_unmanaged: bool) -> Callable[[_Planned], Shown]:
     def show(planned: _Planned) -> Shown:
         plan = planned.plan
         status: Status
@@ -195,7 +197,7 @@ def _shown(fmt: FormatChoice) -> Callable[[_Planned], Shown]:
             body = (
                 render_markdown(plan, title="Plan", marker="")
                 if fmt == "markdown"
-                else render_plan(plan, "text")
+                else render_plan(plan, "text", show_unmanaged=show_unmanaged)
             )
         return Shown(status, result, body, json.loads(plan_to_json(plan)))
 

@@ -17,11 +17,11 @@ __all__ = ["Format", "render_markdown", "render_plan", "render_text"]
 Format = Literal["text", "markdown", "json"]
 
 
-def render_plan(plan: Plan, fmt: Format) -> str:
-    """The plan in the chosen format."""
+def render_plan(plan: Plan, fmt: Format, *, show_unmanaged: bool = True) -> str:
+    """The plan in the chosen format; ``show_unmanaged`` False makes text list no names."""
     match fmt:
         case "text":
-            return render_text(plan)
+            return render_text(plan, show_unmanaged=show_unmanaged)
         case "markdown":
             return render_markdown(plan)
         case "json":

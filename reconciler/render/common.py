@@ -15,6 +15,7 @@ __all__ = [
     "is_pause_flip",
     "markdown_cell",
     "summary_line",
+    "unmanaged_line",
 ]
 
 
@@ -27,6 +28,11 @@ def counts_line(plan: Plan) -> str:
     """What was left alone: unchanged, unmanaged, ignored."""
     s = plan.summary
     return f"{s.unchanged} unchanged, {s.unmanaged} unmanaged, {s.ignored} ignored"
+
+
+def unmanaged_line(count: int) -> str:
+    """The one line that stands for the unmanaged schedules unless they are asked for."""
+    return f"{count} unmanaged, left alone: --show-unmanaged to list"
 
 
 # A text value longer than this, or of more than one line, is shown briefly in a change line.

@@ -9,7 +9,7 @@ from typing import Any, Literal, assert_never
 
 from reconciler.drift import DriftItem, DriftReport
 from reconciler.normalize import FieldValue
-from reconciler.render.common import brief, markdown_cell
+from reconciler.render.common import brief, markdown_cell, unmanaged_line
 
 __all__ = ["DRIFT_FORMAT_VERSION", "DRIFT_MARKER", "drift_to_data", "render_drift"]
 
@@ -23,11 +23,16 @@ _AUDIT_LABELS = (
 )
 
 
-def render_drift(report: DriftReport, fmt: Literal["text", "markdown", "json"]) -> str:
-    """The report in the chosen format."""
+def render_drift(
+    report: DriftReport,
+    fmt: Literal["text", "markdown", "json"],
+    *,
+    show_unmanaged: bool = True,
+) -> str:
+    """The report in the chosen format; ``show_unmanaged`` False makes text list no names."""
     match fmt:
         case "text":
-            return _text(report)
+            return _text(report, show_unmanaged=show_unmanaged)
         case "markdown":
             return _markdown(report)
         case "json":
@@ -61,7 +66,7 @@ def _unmanaged_note(report: DriftReport) -> str:
     return f"{n} live {noun} in no spec: reported, not drift (prune is off)"
 
 
-def _text(report: DriftReport) -> str:
+def _text(report: DriftReport, *, show_unmanaged: bool) -> str:
     if report.is_clean:
         extra = f"; {_unmanaged_note(report)}" if report.unmanaged else ""
         return f"No drift: the account matches the specs ({report.in_sync} in sync{extra}).\n"
@@ -76,7 +81,10 @@ def _text(report: DriftReport) -> str:
         f'+ missing "{i.name}"' + (f"  [{i.source}]" if i.source else "") for i in report.missing
     )
     lines.extend(f'- unwanted "{i.name}" (id {i.id}): spec says absent' for i in report.unwanted)
-    lines.extend(f'? unmanaged "{i.name}" (id {i.id})' for i in report.unmanaged)
+    if show_unmanaged:
+        lines.extend(f'? unmanaged "{i.name}" (id {i.id})' for i in report.unmanaged)
+    elif report.unmanaged:
+        lines.append(f"? {unmanaged_line(len(report.unmanaged))}")
     return "\n".join(lines) + "\n"
 
 

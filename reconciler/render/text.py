@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from reconciler.plan import Plan
-from reconciler.render.common import counts_line, describe_change, field_line, summary_line
+from reconciler.render.common import (
+    counts_line,
+    describe_change,
+    field_line,
+    summary_line,
+    unmanaged_line,
+)
 
 __all__ = ["render_text"]
 
@@ -11,8 +17,11 @@ _SIGN = {"create": "+", "update": "~", "delete": "-"}
 _LIST_LIMIT = 20
 
 
-def render_text(plan: Plan) -> str:
-    """A plan a person reads top to bottom in a terminal."""
+def render_text(plan: Plan, *, show_unmanaged: bool = True) -> str:
+    """A plan a person reads top to bottom in a terminal.
+
+    Without ``show_unmanaged`` the schedules no spec names are one count, not a list.
+    """
     lines: list[str] = []
     for refusal in plan.refusals:
         lines.append(f"REFUSED: {refusal}")
@@ -47,7 +56,10 @@ def render_text(plan: Plan) -> str:
         lines.extend(f'  ? "{u.name}" (id {u.id}) {u.field}' for u in plan.unknown[:_LIST_LIMIT])
         if len(plan.unknown) > _LIST_LIMIT:
             lines.append(f"  … and {len(plan.unknown) - _LIST_LIMIT} more")
-    if plan.unmanaged:
+    if plan.unmanaged and not show_unmanaged:
+        lines.append("")
+        lines.append(unmanaged_line(len(plan.unmanaged)))
+    elif plan.unmanaged:
         lines.append("")
         lines.append(f"Unmanaged (no spec names them; left alone): {len(plan.unmanaged)}")
         lines.extend(f'  "{u.name}" (id {u.id})' for u in plan.unmanaged[:_LIST_LIMIT])
