@@ -29,6 +29,7 @@ from reconciler.cli.output import (
     configure_logging,
     logging_restored,
     reported_errors,
+    set_no_color,
     stdout_console,
 )
 from reconciler.cli.plan import plan_command
@@ -74,9 +75,17 @@ def _root(
             "--debug", help="Log every request (method, path, status; never credentials)."
         ),
     ] = False,
+    no_color: Annotated[
+        bool,
+        typer.Option(
+            "--no-color",
+            help="Plain text even on a terminal (also NO_COLOR=1; FORCE_COLOR=1 forces colour).",
+        ),
+    ] = False,
 ) -> None:
     """Keep TrackDrive schedules as YAML in git."""
     configure_logging(debug=debug)
+    set_no_color(no_color)
 
 
 app.command("validate")(validate_command)

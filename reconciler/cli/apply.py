@@ -20,7 +20,7 @@ from reconciler.cli.options import (
     TargetOptions,
     option_groups,
 )
-from reconciler.cli.output import EXIT_ERROR, EXIT_OK, stderr_console
+from reconciler.cli.output import EXIT_ERROR, EXIT_OK, print_report, stderr_console
 from reconciler.cli.saved_plan import check_saved_plan, read_plan_file
 from reconciler.cli.selection import account_runs, load_run
 from reconciler.connect import Target
@@ -125,7 +125,7 @@ async def _apply(
         chosen = dataclasses.replace(saved, breaches=verdict.breaches, refusals=verdict.refusals)
     else:
         chosen = build_plan(loaded, live, settings)
-    sys.stdout.write(render_plan(chosen, "text", show_unmanaged=show_unmanaged))
+    print_report(render_plan(chosen, "text", show_unmanaged=show_unmanaged))
     if chosen.refusals:
         raise ApplyError("refusing to apply: " + "; ".join(chosen.refusals))
     if chosen.breaches and not force:

@@ -24,7 +24,13 @@ from reconciler.cli.options import (
     only_matcher,
     option_groups,
 )
-from reconciler.cli.output import EXIT_CHANGES, EXIT_OK, stderr_console, write_out
+from reconciler.cli.output import (
+    EXIT_CHANGES,
+    EXIT_OK,
+    print_report,
+    stderr_console,
+    write_out,
+)
 from reconciler.cli.selection import account_runs, load_run
 from reconciler.drift import DriftReport, build_drift, focus_drift
 from reconciler.fanout import AccountRun, run_accounts
@@ -71,6 +77,8 @@ def drift_command(
         if out is not None:
             write_out(out, text)
             stderr_console().print(f"Saved the drift report to {out}.")
+        elif fmt == "text":
+            print_report(text)
         else:
             sys.stdout.write(text)
         return EXIT_OK if report.is_clean else EXIT_CHANGES

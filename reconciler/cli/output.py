@@ -8,15 +8,18 @@ optional ``tip: …`` on stderr, never a traceback. Exit codes: 0 success / noth
 from __future__ import annotations
 
 import logging
+import os
 import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 import typer
 from rich.console import Console
 
+from reconciler.cli.style import colour_console, style_report, wants_colour
 from reconciler.cli.usage import is_help_screen, usage_error_lines
 from reconciler.errors import PlanError, ReconcilerError, SpecError
 
@@ -27,8 +30,10 @@ __all__ = [
     "EXIT_OK",
     "configure_logging",
     "logging_restored",
+    "print_report",
     "render_error",
     "reported_errors",
+    "set_no_color",
     "stderr_console",
     "stdout_console",
     "write_out",
@@ -51,6 +56,27 @@ def stdout_console() -> Console:
 def stderr_console() -> Console:
     """The console for progress, summaries and errors."""
     return Console(stderr=True, highlight=False, soft_wrap=True, markup=False, emoji=False)
+
+
+_NO_COLOR_FLAG: ContextVar[bool] = ContextVar("no_color_flag", default=False)
+
+
+def set_no_color(flag: bool) -> None:
+    """Remember ``--no-color`` for this run (the root command's callback sets it every run)."""
+    _NO_COLOR_FLAG.set(flag)
+
+
+def print_report(text: str) -> None:
+    """A rendered text plan or drift report on stdout, coloured when colour is wanted."""
+    wanted = wants_colour(
+        no_color_flag=_NO_COLOR_FLAG.get(), env=os.environ, is_terminal=sys.stdout.isatty()
+    )
+    if not wanted:
+        sys.stdout.write(text)
+        return
+    console = colour_console()
+    for line in style_report(text):
+        console.print(line)
 
 
 def write_out(path: Path, text: str) -> None:

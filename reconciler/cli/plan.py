@@ -35,7 +35,13 @@ from reconciler.cli.options import (
     only_matcher,
     option_groups,
 )
-from reconciler.cli.output import EXIT_CHANGES, EXIT_OK, stderr_console, write_out
+from reconciler.cli.output import (
+    EXIT_CHANGES,
+    EXIT_OK,
+    print_report,
+    stderr_console,
+    write_out,
+)
 from reconciler.cli.selection import account_runs, load_run
 from reconciler.fanout import AccountRun, run_accounts
 from reconciler.live import LiveSchedule
@@ -107,10 +113,14 @@ def plan_command(
         live = asyncio.run(read_live(run.target))
         planned = planner.plan(run, desired.specs, desired.config, live)
         if planned.review is not None and fmt != "json":
-            render = render_review_markdown if fmt == "markdown" else render_review_text
-            sys.stdout.write(render(planned.review))
+            if fmt == "markdown":
+                sys.stdout.write(render_review_markdown(planned.review))
+            else:
+                print_report(render_review_text(planned.review))
+        elif fmt == "text":
+            print_report(render_plan(planned.plan, fmt, show_unmanaged=show_unmanaged))
         else:
-            sys.stdout.write(render_plan(planned.plan, fmt, show_unmanaged=show_unmanaged))
+            sys.stdout.write(render_plan(planned.plan, fmt))
         _save(out, planned.plan)
         return EXIT_CHANGES if detailed_exitcode and not planned.plan.is_empty else EXIT_OK
     check_account_template(out, "--out")

@@ -20,7 +20,7 @@ from typer._click.exceptions import NoArgsIsHelpError, NoSuchOption, UsageError
 __all__ = ["GLOBAL_FLAGS", "hoist_global_flags", "is_help_screen", "usage_error_lines"]
 
 # Options of the root command a person also types after the sub-command.
-GLOBAL_FLAGS = ("--debug",)
+GLOBAL_FLAGS = ("--debug", "--no-color")
 
 _QUOTED_OPTION = re.compile(r"'(--?[A-Za-z][\w-]*)'")
 _NO_SUCH_COMMAND = re.compile(r"No such command '(?P<name>.*?)'\.")
