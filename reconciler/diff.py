@@ -108,6 +108,7 @@ class Diff:
     warnings: tuple[str, ...]
     issues: tuple[Issue, ...] = field(default=())
     considered: tuple[LiveSchedule, ...] = field(default=())
+    unchanged_names: tuple[str, ...] = field(default=())
 
 
 def diff_fields(
@@ -165,7 +166,7 @@ def diff_specs(
     warnings: list[str] = []
     issues: list[Issue] = []
     matched: set[int] = set()
-    unchanged = 0
+    unchanged_names: list[str] = []
 
     for loaded in specs:
         spec = loaded.spec
@@ -209,7 +210,7 @@ def diff_specs(
             field_changes = _sourced(field_changes, loaded)
             changes.append(Change("update", spec.name, target.id, field_changes, source=where))
         else:
-            unchanged += 1
+            unchanged_names.append(spec.name)
 
     unmanaged = tuple(r for r in considered if r.id not in matched)
     if config.prune:
@@ -217,13 +218,14 @@ def diff_specs(
     warnings.extend(_name_collisions(changes, considered))
     return Diff(
         changes=tuple(sorted(changes, key=_change_order)),
-        unchanged=unchanged,
+        unchanged=len(unchanged_names),
         unmanaged=tuple(sorted(unmanaged, key=lambda r: (r.name, r.id))),
         ignored=ignored_count,
         unknown=tuple(unknown),
         warnings=tuple(warnings),
         issues=tuple(issues),
         considered=tuple(considered),
+        unchanged_names=tuple(unchanged_names),
     )
 
 

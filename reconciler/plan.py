@@ -74,6 +74,9 @@ class Plan:
     config_digest: str = ""
     account: str = ""
     only: str | None = None
+    # The names counted in ``unchanged``, so ``focus`` can narrow the count too. Not saved in
+    # plan files (a saved plan was focused before it was written) and not part of equality.
+    unchanged_names: tuple[str, ...] = field(default=(), compare=False)
 
     @property
     def summary(self) -> Summary:
@@ -113,6 +116,7 @@ def build_plan(
     return Plan(
         changes=diff.changes,
         unchanged=diff.unchanged,
+        unchanged_names=diff.unchanged_names,
         unmanaged=tuple(UnmanagedSchedule(r.name, r.id) for r in diff.unmanaged),
         ignored=diff.ignored,
         live_count=len(diff.considered),
@@ -143,9 +147,12 @@ def focus(plan: Plan, matches: Callable[[str], bool]) -> Plan:
         old = change.renamed_from
         return matches(change.name) or (old is not None and matches(old))
 
+    unchanged = tuple(n for n in plan.unchanged_names if matches(n))
     return dataclasses.replace(
         plan,
         changes=tuple(c for c in plan.changes if kept(c)),
+        unchanged=len(unchanged) if plan.unchanged_names else plan.unchanged,
+        unchanged_names=unchanged,
         unmanaged=tuple(u for u in plan.unmanaged if matches(u.name)),
         unknown=tuple(u for u in plan.unknown if matches(u.name)),
     )

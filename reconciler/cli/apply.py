@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -15,16 +16,18 @@ from reconciler.cli.inputs import read_live
 from reconciler.cli.options import (
     AccountChoice,
     ClientOptions,
+    OnlyOption,
     ShowUnmanagedOption,
     SpecOptions,
     TargetOptions,
+    only_matcher,
     option_groups,
 )
 from reconciler.cli.output import EXIT_ERROR, EXIT_OK, print_report, stderr_console
 from reconciler.cli.saved_plan import check_saved_plan, read_plan_file
 from reconciler.cli.selection import account_runs, load_run
 from reconciler.connect import Target
-from reconciler.errors import ApplyError, StalePlanError, UnsafePlanError
+from reconciler.errors import ApplyError, StalePlanError, UnsafePlanError, UsageError
 from reconciler.plan import build_plan, focus, stale_schedules
 from reconciler.policy import check_policy
 from reconciler.render import render_plan
@@ -56,6 +59,7 @@ def apply_command(
     force: Annotated[
         bool, typer.Option("--force", help="Apply even when a safety threshold is exceeded.")
     ] = False,
+    only: OnlyOption = None,
     tuning: ClientOptions,
     journal: Annotated[
         Path | None,
@@ -75,6 +79,12 @@ def apply_command(
     the account and plans again; anything left over is an error. Ctrl-C stops new writes,
     lets those in flight finish and reports what was done. Exit 0 when everything applied.
     """
+    if only is not None and plan_file is not None:
+        raise UsageError(
+            "--only narrows a fresh plan; a saved plan is applied whole",
+            hint=f"narrow it when planning: reconciler plan --only {only!r} --out PLAN.json",
+        )
+    matches = only_matcher(only)
     (run,) = account_runs(choice, spec, account, tuning)
     desired = load_run(run)
     loaded, settings, target = desired.specs, desired.config, run.target
@@ -84,6 +94,7 @@ def apply_command(
             loaded,
             settings,
             plan_file=plan_file,
+            only=(only, matches),
             auto_approve=auto_approve,
             force=force,
             journal=journal,
@@ -99,6 +110,7 @@ async def _apply(
     settings: ReconcilerConfig,
     *,
     plan_file: Path | None,
+    only: tuple[str | None, Callable[[str], bool]],
     auto_approve: bool,
     force: bool,
     journal: Path | None,
@@ -124,7 +136,10 @@ async def _apply(
         )
         chosen = dataclasses.replace(saved, breaches=verdict.breaches, refusals=verdict.refusals)
     else:
-        chosen = build_plan(loaded, live, settings)
+        pattern, matches = only
+        chosen = dataclasses.replace(
+            focus(build_plan(loaded, live, settings), matches), only=pattern
+        )
     print_report(render_plan(chosen, "text", show_unmanaged=show_unmanaged))
     if chosen.refusals:
         raise ApplyError("refusing to apply: " + "; ".join(chosen.refusals))

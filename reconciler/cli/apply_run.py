@@ -86,7 +86,8 @@ async def run_apply(target: Target, chosen: Plan, journal: Path | None) -> Apply
     err.print(
         f"Applied {report.count('applied')}, failed {report.count('failed')}, skipped "
         f"{report.count('skipped')} in {time.monotonic() - started:.1f}s "
-        f"({stats.requests} requests, {stats.retries} retries, {stats.throttled} throttled)."
+        f"({_count(stats.requests, 'request')}, {_count(stats.retries, 'retry', 'retries')}, "
+        f"{stats.throttled} throttled)."
     )
     if stop.is_set():
         raise ApplyInterruptedError(
@@ -94,6 +95,11 @@ async def run_apply(target: Target, chosen: Plan, journal: Path | None) -> Apply
             hint="run apply again to finish: applied changes will not repeat",
         )
     return report
+
+
+def _count(number: int, one: str, many: str | None = None) -> str:
+    """``1 request``, ``2 requests``, ``1 retry``, ``0 retries``."""
+    return f"{number} {one if number == 1 else (many or one + 's')}"
 
 
 def _outcome_line(result: ChangeResult, done: int, total: int) -> str:
