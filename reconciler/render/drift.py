@@ -81,7 +81,8 @@ def _text(report: DriftReport, *, show_unmanaged: bool) -> str:
         f'+ missing "{i.name}"' + (f"  [{i.source}]" if i.source else "") for i in report.missing
     )
     lines.extend(f'- unwanted "{i.name}" (id {i.id}): spec says absent' for i in report.unwanted)
-    if show_unmanaged:
+    # Counted as drift (prune, or drift.unmanaged: fail), they are listed: they are the news.
+    if show_unmanaged or report.unmanaged_is_drift:
         lines.extend(f'? unmanaged "{i.name}" (id {i.id})' for i in report.unmanaged)
     elif report.unmanaged:
         lines.append(f"? {unmanaged_line(len(report.unmanaged))}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -81,3 +82,10 @@ def test_plan_and_drift_are_quiet_by_default_and_list_on_request(
         out = capsys.readouterr().out
         assert "--show-unmanaged to list" not in out
         assert '"Medicare Advantage - TX" (id 12900012)' in out
+
+
+def test_unmanaged_that_count_as_drift_are_listed_without_the_flag() -> None:
+    """With prune or drift.unmanaged: fail they are the news, so drift names them anyway."""
+    report = dataclasses.replace(_report(2), unmanaged_is_drift=True)
+    text = render_drift(report, "text", show_unmanaged=False)
+    assert text.endswith('? unmanaged "Hand made 0" (id 500)\n? unmanaged "Hand made 1" (id 501)\n')
