@@ -89,10 +89,16 @@ def style_line(line: str, *, creating: bool = False) -> Text:
             text.stylize("dim")
         return text
     field = _FIELD.match(line)
-    if field is not None and creating:
-        text.stylize("green", field.end())
-    elif field is not None:
-        _style_values(text, line, field.end())
+    if field is not None:
+        # A value that came from `defaults:` says where: "offer_id: 1234  [main.yaml:2:3]".
+        source = _SOURCE.search(line)
+        end = source.start() if source is not None else len(line)
+        if creating:
+            text.stylize("green", field.end(), end)
+        else:
+            _style_values(text, line[:end], field.end())
+        if source is not None:
+            text.stylize("dim", end)
     return text
 
 
@@ -111,14 +117,14 @@ def _style_values(text: Text, line: str, start: int) -> None:
         if cut is not None:
             text.stylize("dim", start, start + len(_SPEC))
             text.stylize("bold", start + len(_SPEC), start + cut)
-            text.stylize("dim", start + cut)
+            text.stylize("dim", start + cut, len(line))
             return
     arrow = _find_outside_quotes(value, _ARROW)
     if arrow is None:
-        text.stylize("bold", start)
+        text.stylize("bold", start, len(line))
         return
     text.stylize("dim", start, start + arrow + len(_ARROW))
-    text.stylize("bold", start + arrow + len(_ARROW))
+    text.stylize("bold", start + arrow + len(_ARROW), len(line))
 
 
 def _find_outside_quotes(value: str, needle: str) -> int | None:
