@@ -13,7 +13,7 @@ import stamina
 
 from tests.apply.scenario import FAULT_SEED
 from tests.cli.conftest import account, specs_dir
-from tests.support.sandbox_server import MakeSandbox, RunningSandbox, frozen_clock
+from tests.support.sandbox_server import MakeSandbox, RunningSandbox
 
 __all__ = ["account", "faulty_account", "no_waits", "specs_dir"]
 
@@ -31,12 +31,12 @@ def no_waits() -> Iterator[None]:
 
 @pytest.fixture
 def faulty_account(make_sandbox: MakeSandbox, monkeypatch: pytest.MonkeyPatch) -> RunningSandbox:
-    """Like ``account``, on a sandbox whose faults are reproducible (all off until set).
+    """Like ``account``, on a sandbox whose random faults are seeded (all off until set).
 
-    The random faults are seeded; the rate limit's bucket refills only when a test advances
-    the clock, so a row's 429s never depend on how fast the machine ran the requests.
+    The rate limit keeps the wall clock: apply's own client learns a rate from 429s and
+    waits in real time, so a bucket that never refilled would stall it.
     """
-    sandbox = make_sandbox(seed_rng=FAULT_SEED, clock=frozen_clock())
+    sandbox = make_sandbox(seed_rng=FAULT_SEED)
     monkeypatch.setenv("TRACKDRIVE_API_URL", sandbox.base_url)
     monkeypatch.setenv("TRACKDRIVE_PUBLIC_KEY", sandbox.config.public_key)
     monkeypatch.setenv("TRACKDRIVE_PRIVATE_KEY", sandbox.config.private_key)

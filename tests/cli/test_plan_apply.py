@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -49,8 +50,11 @@ def test_plan_apply_plan_converges(
 def test_create_sets_put_only_fields(account: RunningSandbox, specs_dir: Path) -> None:
     """A create also sets sortable_order and lead_duplicate_timeframe (the PUT-only fields)."""
     assert main(["apply", "--specs", str(specs_dir), "--auto-approve"]) == 0
-    east = next(r for r in _schedules(account) if r["name"] == "Solar - East")
-    assert float(east["sortable_order"]) == 10
+    records = {r["name"]: r for r in _schedules(account)}
+    east, weekend = records["Solar - East"], records["Solar - Texas Weekend"]
+    # TrackDrive sends decimals as JSON strings: compared as exact decimals, never floats.
+    assert Decimal(east["sortable_order"]) == Decimal("10")
+    assert Decimal(weekend["sortable_order"]) == Decimal("25.5")
     assert east["lead_duplicate_timeframe"] == 2592000
 
 
@@ -83,7 +87,7 @@ def test_saved_plan_refused_after_ui_edit(
     assert "stale plan" in err
     assert '"Solar - East"' in err
     after = next(r for r in _schedules(account) if r["id"] == east["id"])
-    assert float(after["sortable_order"]) == 10
+    assert Decimal(after["sortable_order"]) == Decimal("10")
 
 
 def test_saved_plan_refused_when_specs_changed(

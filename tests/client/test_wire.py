@@ -23,11 +23,27 @@ def test_fractions_are_parsed_as_decimals() -> None:
     assert decode_json(b'{"sortable_order": 10.50}') == {"sortable_order": Decimal("10.50")}
 
 
-@pytest.mark.parametrize("body", [b"NaN", b'{"x": Infinity}', b"<html>login</html>", b"{"])
-def test_non_json_and_non_numbers_are_refused(body: bytes) -> None:
-    """HTML, broken JSON, NaN and Infinity are unreadable answers."""
-    with pytest.raises(WireError):
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (b"NaN", "the answer is not JSON (NaN is not a number TrackDrive sends)"),
+        (b'{"x": Infinity}', "the answer is not JSON (Infinity is not a number TrackDrive sends)"),
+        (
+            b"<html>login</html>",
+            "the answer is not JSON (Expecting value: line 1 column 1 (char 0))",
+        ),
+        (
+            b"{",
+            "the answer is not JSON "
+            "(Expecting property name enclosed in double quotes: line 1 column 2 (char 1))",
+        ),
+    ],
+)
+def test_non_json_and_non_numbers_are_refused(body: bytes, message: str) -> None:
+    """HTML, broken JSON, NaN and Infinity are unreadable answers, and say where and why."""
+    with pytest.raises(WireError) as raised:
         decode_json(body)
+    assert str(raised.value) == message
 
 
 def test_a_list_envelope_gives_records_and_paging() -> None:
@@ -57,11 +73,19 @@ def test_other_root_keys_are_tolerated(body: dict[str, Any]) -> None:
     assert read_page(body).records == [{"id": 1}]
 
 
-@pytest.mark.parametrize("body", [{"metadata": {}}, "text", {"schedules": ["x"]}])
-def test_a_list_without_records_is_unreadable(body: Any) -> None:
-    """No list of record objects means the answer cannot be read."""
-    with pytest.raises(WireError):
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ({"metadata": {}}, "a list answer has no list of schedules (keys: metadata)"),
+        ("text", "a list answer should be an object or an array, got a string"),
+        ({"schedules": ["x"]}, "a list answer holds a string where a record should be"),
+    ],
+)
+def test_a_list_without_records_is_unreadable(body: Any, message: str) -> None:
+    """No list of record objects means the answer cannot be read, and the error says why."""
+    with pytest.raises(WireError) as raised:
         read_page(body)
+    assert str(raised.value) == message
 
 
 @pytest.mark.parametrize(

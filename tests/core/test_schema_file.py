@@ -36,6 +36,11 @@ def _errors(instance: Any) -> list[str]:
     return [error.message for error in _validator().iter_errors(instance)]
 
 
+def _located_errors(instance: Any) -> list[tuple[list[str | int], str]]:
+    """Each schema error as (where in the document, message)."""
+    return [(list(e.absolute_path), e.message) for e in _validator().iter_errors(instance)]
+
+
 def test_schema_command_prints_the_shipped_file_byte_for_byte(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
@@ -104,20 +109,34 @@ def test_valid_spec_fixtures_validate_against_the_schema(fixture: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "instance",
+    ("instance", "expected"),
     [
-        {"schedules": [{"name": "A", "pasued": True}]},
-        {"schedule": []},
-        {"schedules": [{"paused": True}]},
-        {"schedules": [{"name": "A", "paused": "maybe"}]},
-        {"schedules": [{"name": "A", "ensure": "gone"}]},
-        {"schedules": {"name": "A"}},
+        (
+            {"schedules": [{"name": "A", "pasued": True}]},
+            (["schedules", 0], "Additional properties are not allowed ('pasued' was unexpected)"),
+        ),
+        (
+            {"schedule": []},
+            ([], "Additional properties are not allowed ('schedule' was unexpected)"),
+        ),
+        ({"schedules": [{"paused": True}]}, (["schedules", 0], "'name' is a required property")),
+        (
+            {"schedules": [{"name": "A", "paused": "maybe"}]},
+            (["schedules", 0, "paused"], "'maybe' is not valid under any of the given schemas"),
+        ),
+        (
+            {"schedules": [{"name": "A", "ensure": "gone"}]},
+            (["schedules", 0, "ensure"], "'gone' is not one of ['present', 'absent']"),
+        ),
+        ({"schedules": {"name": "A"}}, (["schedules"], "{'name': 'A'} is not of type 'array'")),
     ],
     ids=["typo-key", "top-level-typo", "no-name", "paused-word", "ensure-word", "not-a-list"],
 )
-def test_the_schema_refuses_what_the_loader_refuses(instance: object) -> None:
+def test_the_schema_refuses_what_the_loader_refuses(
+    instance: object, expected: tuple[list[str | int], str]
+) -> None:
     """Editors flag unknown keys, a missing name, bad words and a non-list, as the loader does."""
-    assert _errors(instance) != []
+    assert _located_errors(instance) == [expected]
 
 
 @pytest.mark.parametrize(
@@ -130,12 +149,17 @@ def test_the_schema_accepts_quoted_numbers_the_loader_accepts(field: str, value:
 
 
 @pytest.mark.parametrize(
-    ("field", "value"),
-    [("name", ""), ("id", 0), ("offer_id", 0), ("lead_duplicate_timeframe", -1)],
+    ("field", "value", "message"),
+    [
+        ("name", "", "'' does not match '\\\\S'"),
+        ("id", 0, "0 is not valid under any of the given schemas"),
+        ("offer_id", 0, "0 is not valid under any of the given schemas"),
+        ("lead_duplicate_timeframe", -1, "-1 is not valid under any of the given schemas"),
+    ],
 )
 def test_the_schema_refuses_out_of_range_values_the_loader_refuses(
-    field: str, value: object
+    field: str, value: object, message: str
 ) -> None:
     """An empty name, a zero id or offer id, or negative seconds are flagged by editors too."""
     entry: dict[str, object] = {"name": "A", field: value}
-    assert _errors({"schedules": [entry]}) != []
+    assert _located_errors({"schedules": [entry]}) == [(["schedules", 0, field], message)]

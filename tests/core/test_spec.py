@@ -12,6 +12,14 @@ from pydantic import ValidationError
 from reconciler.normalize import MANAGED_FIELDS
 from reconciler.spec import SCHEDULE_KEYS, ReconcilerConfig, SafetyConfig, ScheduleSpec
 
+
+def errors(
+    raised: pytest.ExceptionInfo[ValidationError],
+) -> list[tuple[tuple[str | int, ...], str, str]]:
+    """Each error of a ValidationError as (location, type, message), in order."""
+    return [(tuple(e["loc"]), e["type"], e["msg"]) for e in raised.value.errors()]
+
+
 BOOL_WORDS = {"1": True, "true": True, "yes": True, "on": True}
 BOOL_WORDS |= {"0": False, "false": False, "no": False, "off": False}
 
@@ -122,8 +130,9 @@ def test_schedule_keys_are_every_field_in_declaration_order() -> None:
 def test_specs_are_frozen() -> None:
     """A spec is a value: assigning to a field raises."""
     spec = ScheduleSpec(name="A")
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as raised:
         spec.name = "B"  # type: ignore[misc]
+    assert errors(raised) == [(("name",), "frozen_instance", "Instance is frozen")]
 
 
 def test_unknown_keys_are_refused() -> None:
@@ -146,8 +155,15 @@ def test_sortable_order_is_an_exact_decimal_never_a_float() -> None:
     assert ScheduleSpec.model_validate(
         {"name": "A", "sortable_order": Decimal("0.1")}
     ).sortable_order == Decimal("0.1")
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as raised:
         ScheduleSpec.model_validate({"name": "A", "sortable_order": 0.1})
+    assert errors(raised) == [
+        (
+            ("sortable_order",),
+            "value_error",
+            "Value error, expected a decimal number, got 0.1 (float)",
+        )
+    ]
 
 
 @pytest.mark.parametrize("name", ["", " ", "\t\n"])
@@ -165,25 +181,28 @@ def test_a_name_is_required() -> None:
 
 
 @pytest.mark.parametrize(
-    ("field", "value"),
+    ("field", "value", "message"),
     [
-        ("id", 0),
-        ("id", -1),
-        ("offer_id", 0),
-        ("offer_id", -5),
-        ("lead_duplicate_timeframe", -1),
-        ("id", True),
-        ("offer_id", False),
-        ("lead_duplicate_timeframe", True),
-        ("paused", 2),
-        ("paused", None),
-        ("ensure", "deleted"),
+        ("id", 0, "expected a positive schedule id, got 0"),
+        ("id", -1, "expected a positive schedule id, got -1"),
+        ("offer_id", 0, "expected a positive offer id, got 0"),
+        ("offer_id", -5, "expected a positive offer id, got -5"),
+        ("lead_duplicate_timeframe", -1, "expected a number of seconds ≥ 0, got -1"),
+        ("id", True, "expected a whole number, got true"),
+        ("offer_id", False, "expected a positive offer id, got false"),
+        ("lead_duplicate_timeframe", True, "expected a whole number, got true"),
+        ("paused", 2, "expected a boolean (true/false, yes/no, on/off, 1/0), got 2"),
+        ("paused", None, "expected a boolean (true/false, yes/no, on/off, 1/0), got null"),
+        ("ensure", "deleted", "expected 'present' or 'absent', got 'deleted'"),
     ],
 )
-def test_out_of_range_or_mistyped_values_are_refused(field: str, value: object) -> None:
+def test_out_of_range_or_mistyped_values_are_refused(
+    field: str, value: object, message: str
+) -> None:
     """Ids and offer ids are positive, timeframes ≥ 0, booleans are not numbers beyond 0/1."""
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as raised:
         ScheduleSpec.model_validate({"name": "A", field: value})
+    assert errors(raised) == [((field,), "value_error", f"Value error, {message}")]
 
 
 @settings(database=None, max_examples=60)
@@ -222,25 +241,31 @@ def test_config_refuses_an_invalid_regex() -> None:
 
 def test_config_refuses_unknown_keys_at_every_level() -> None:
     """Unknown keys are refused at the top level and under safety."""
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as top:
         ReconcilerConfig.model_validate({"prnue": True})
-    with pytest.raises(ValidationError):
+    assert errors(top) == [(("prnue",), "extra_forbidden", "Extra inputs are not permitted")]
+    with pytest.raises(ValidationError) as nested:
         ReconcilerConfig.model_validate({"safety": {"max_delets": 1}})
+    assert errors(nested) == [
+        (("safety", "max_delets"), "extra_forbidden", "Extra inputs are not permitted")
+    ]
 
 
 @pytest.mark.parametrize(
-    "safety",
+    ("key", "value", "message"),
     [
-        {"max_deletes": -1},
-        {"max_delete_percent": 101},
-        {"max_update_percent": -0.5},
-        {"min_live_for_percent": -1},
+        ("max_deletes", -1, "expected a whole number ≥ 0, got -1"),
+        ("max_delete_percent", 101, "expected a percentage from 0 to 100, got 101"),
+        # As text: a YAML -0.5 arrives as an exact decimal, never as a float.
+        ("max_update_percent", "-0.5", "expected a percentage from 0 to 100, got -0.5"),
+        ("min_live_for_percent", -1, "expected a whole number ≥ 0, got -1"),
     ],
 )
-def test_config_refuses_thresholds_out_of_range(safety: dict[str, object]) -> None:
+def test_config_refuses_thresholds_out_of_range(key: str, value: object, message: str) -> None:
     """Counts are ≥ 0 and percentages between 0 and 100."""
-    with pytest.raises(ValidationError):
-        ReconcilerConfig.model_validate({"safety": safety})
+    with pytest.raises(ValidationError) as raised:
+        ReconcilerConfig.model_validate({"safety": {key: value}})
+    assert errors(raised) == [(("safety", key), "value_error", f"Value error, {message}")]
 
 
 def test_is_ignored_searches_every_pattern_anywhere_in_the_name() -> None:
@@ -255,10 +280,12 @@ def test_is_ignored_searches_every_pattern_anywhere_in_the_name() -> None:
 def test_config_is_frozen() -> None:
     """The config is a value: assigning to it raises."""
     config = ReconcilerConfig()
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as top:
         config.prune = True  # type: ignore[misc]
-    with pytest.raises(ValidationError):
+    assert errors(top) == [(("prune",), "frozen_instance", "Instance is frozen")]
+    with pytest.raises(ValidationError) as nested:
         config.safety.max_deletes = 99  # type: ignore[misc]
+    assert errors(nested) == [(("max_deletes",), "frozen_instance", "Instance is frozen")]
 
 
 def test_safety_config_is_part_of_the_config() -> None:
