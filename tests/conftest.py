@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from typing import Any
 
@@ -10,6 +10,7 @@ import pytest
 
 from reconciler.sandbox import SandboxConfig
 from reconciler.sandbox.clock import SandboxClock
+from tests.support import golden as golden_files
 from tests.support.sandbox_server import MakeSandbox, RunningSandbox, SandboxPool
 
 
@@ -42,6 +43,20 @@ def make_sandbox(sandbox_pool: SandboxPool) -> Iterator[MakeSandbox]:
             return stack.enter_context(sandbox_pool.sandbox(config, clock=clock, **overrides))
 
         yield make
+
+
+@pytest.fixture
+def golden() -> Callable[[str, str], None]:
+    """``golden(name, actual)``: compare with ``tests/golden/<name>`` (see tests/support/golden)."""
+    return golden_files.check_golden
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """List the golden files UPDATE_GOLDEN=1 rewrote, so each rewrite gets reviewed."""
+    if golden_files.rewritten:
+        terminalreporter.section("golden files rewritten (review with git diff tests/golden/)")
+        for name in sorted(golden_files.rewritten):
+            terminalreporter.write_line(f"tests/golden/{name}")
 
 
 # ---- TrackDrive contract suite: `pytest --live` runs tests/live/ against a real account ----

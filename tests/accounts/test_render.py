@@ -8,7 +8,7 @@ from reconciler.render.accounts import (
     render_accounts_text,
     total_line,
 )
-from tests.plan.test_golden import check_golden
+from tests.support.golden import check_golden
 
 SECTIONS = [
     AccountSection(

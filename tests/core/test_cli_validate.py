@@ -19,7 +19,7 @@ from tests.core._scenarios import (
     relative,
     scenarios,
 )
-from tests.plan.test_golden import check_golden
+from tests.support.golden import check_golden
 
 REPO = Path(__file__).resolve().parents[2]
 TIP = "tip: fix the lines above and run `reconciler validate` again"

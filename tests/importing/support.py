@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -11,8 +10,8 @@ from reconciler.diff import Diff, diff_specs
 from reconciler.live import LiveSchedule, live_from_record
 from reconciler.loader import SpecSet, load_specs
 from reconciler.spec import ReconcilerConfig
+from tests.support import golden
 
-GOLDEN = Path(__file__).parent.parent / "golden" / "adopt"
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
@@ -49,12 +48,5 @@ def load(root: Path) -> SpecSet:
 
 
 def check_golden(name: str, actual: str) -> None:
-    """Compare ``actual`` with ``tests/golden/adopt/<name>`` byte for byte.
-
-    With ``UPDATE_GOLDEN=1`` the golden file is rewritten instead.
-    """
-    path = GOLDEN / name
-    if os.environ.get("UPDATE_GOLDEN") == "1":
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(actual.encode("utf-8"))
-    assert path.read_bytes().decode("utf-8") == actual, f"{path} differs (UPDATE_GOLDEN=1)"
+    """Compare ``actual`` with ``tests/golden/adopt/<name>`` (the shared golden rules)."""
+    golden.check_golden(f"adopt/{name}", actual)

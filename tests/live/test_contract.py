@@ -1,6 +1,7 @@
-"""Contract checks of every [I] point in reconciler/trackdrive/assumptions.py, on a real account.
+"""Contract checks of every [I] point in reconciler/trackdrive/assumptions.py.
 
-Opt in with ``pytest --live`` and the TRACKDRIVE_* variables. All checks read, except
+Each check runs against the sandbox (always, CI included) and, with ``pytest --live`` and the
+TRACKDRIVE_* variables, against the real account (see conftest.py). All checks read, except
 ``test_a_throwaway_schedule_round_trip``, which creates one paused schedule named
 ``reconciler-contract-<random>`` and deletes it again (also when a check fails). A failure
 names the assumption that does not hold: correct it in assumptions.py.
@@ -20,7 +21,7 @@ from reconciler.errors import ApiValidationError, AuthError, NotFoundError
 from reconciler.trackdrive import Account, TrackDriveClient, assumptions, build_http_client
 from reconciler.trackdrive.wire import decode_json
 
-pytestmark = [pytest.mark.live, pytest.mark.anyio]
+pytestmark = pytest.mark.anyio
 
 SCHEDULES = assumptions.SCHEDULES_PATH
 # An id no account reaches (TrackDrive ids are about 8 digits).
