@@ -8,7 +8,9 @@ Order, so that a name is never held by two schedules at once, even if the run st
    skipped. Swaps (``A ↔ B``) cannot be ordered and are reported as skipped.
 3. **Creates** last. A create whose name is still held (its delete, or the rename away from
    it, failed or was skipped) is skipped too, so a failure never leaves two schedules of one
-   name.
+   name. Right before this phase, a writer that can (``names_taken``) re-checks the names
+   against the account: a name another writer created since the plan is a conflict, skipped
+   and reported, never sent.
 
 Within a phase, writes run concurrently up to ``concurrency``; one failure does not stop
 independent changes. Setting ``stop`` lets in-flight writes finish and skips the rest.
@@ -18,17 +20,25 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal, Protocol, assert_never
+from typing import Literal, Protocol, assert_never, runtime_checkable
 
 from reconciler.diff import Change
-from reconciler.errors import ReconcilerError
+from reconciler.errors import NameConflictError, ReconcilerError
 from reconciler.live import LiveSchedule
 from reconciler.normalize import FieldValue, ManagedField
 from reconciler.plan import Plan
 
-__all__ = ["ApplyReport", "ChangeResult", "Outcome", "ScheduleWriter", "apply_plan"]
+__all__ = [
+    "ApplyReport",
+    "ChangeResult",
+    "NameChecker",
+    "Outcome",
+    "ScheduleWriter",
+    "apply_plan",
+    "duplicate_names",
+]
 
 Outcome = Literal["applied", "failed", "skipped"]
 
@@ -45,6 +55,15 @@ class ScheduleWriter(Protocol):
     ) -> LiveSchedule: ...  # pragma: no cover
 
     async def delete_schedule(self, schedule_id: int) -> None: ...  # pragma: no cover
+
+
+@runtime_checkable
+class NameChecker(Protocol):
+    """A writer that can look names up fresh, before creates (``TrackDriveClient`` can)."""
+
+    async def names_taken(
+        self, names: Iterable[str]
+    ) -> Mapping[str, Sequence[int]]: ...  # pragma: no cover
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,8 +131,32 @@ async def apply_plan(
     for change in creates:
         if change.name in blocked_names:
             record(ChangeResult(change, "skipped", _held_detail(change.name)))
-    await asyncio.gather(*(run(c) for c in creates if c.name not in blocked_names))
+    creates = [c for c in creates if c.name not in blocked_names]
+    if creates and isinstance(writer, NameChecker) and not stop.is_set():
+        creates = await _without_conflicts(creates, writer, record)
+    await asyncio.gather(*(run(c) for c in creates))
     return report
+
+
+async def _without_conflicts(
+    creates: Sequence[Change], writer: NameChecker, record: Callable[[ChangeResult], None]
+) -> list[Change]:
+    """The creates whose names are still free; the others are recorded as skipped."""
+    try:
+        taken = await writer.names_taken([c.name for c in creates])
+    except ReconcilerError as error:
+        # Without a fresh look a create could duplicate a name: none is sent.
+        for change in creates:
+            record(ChangeResult(change, "skipped", f"names could not be re-checked: {error}"))
+        return []
+    free = []
+    for change in creates:
+        if change.name in taken:
+            conflict = NameConflictError(change.name, taken[change.name])
+            record(ChangeResult(change, "skipped", conflict.message))
+        else:
+            free.append(change)
+    return free
 
 
 async def _apply_updates(
@@ -152,6 +195,15 @@ async def _apply_updates(
     return held
 
 
+def duplicate_names(live: Iterable[LiveSchedule]) -> dict[str, list[int]]:
+    """Names held by more than one schedule, each with its ids in ascending order."""
+    holders: dict[str, list[int]] = {}
+    for schedule in live:
+        if schedule.name_visible:
+            holders.setdefault(schedule.name, []).append(schedule.id)
+    return {name: sorted(ids) for name, ids in holders.items() if len(ids) > 1}
+
+
 def _held_detail(name: str) -> str:
     return f'"{name}" is still held by another schedule (its delete or rename did not happen)'
 
@@ -180,6 +232,9 @@ async def _write(change: Change, writer: ScheduleWriter) -> ChangeResult:
                 schedule_id = change.id
             case _:
                 assert_never(change.action)
+    except NameConflictError as conflict:
+        # Found by the create's own look-up: never sent, like the conflicts found before.
+        return ChangeResult(change, "skipped", conflict.message, None, time.monotonic() - started)
     except ReconcilerError as error:
         return ChangeResult(change, "failed", error.message, change.id, time.monotonic() - started)
     return ChangeResult(change, "applied", None, schedule_id, time.monotonic() - started)

@@ -8,7 +8,8 @@ schedules, some of them drifted from the example specs, so a first plan has some
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping
+import functools
+from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,9 +21,16 @@ from reconciler.trackdrive import (
     ENV_PRIVATE_KEY,
     ENV_PUBLIC_KEY,
     Account,
+    Bounds,
+    RetryNotice,
     TrackDriveClient,
     build_http_client,
     resolve_account,
+)
+from reconciler.trackdrive.bounds import (
+    DEFAULT_DEADLINE_S,
+    DEFAULT_MAX_BODY_MB,
+    DEFAULT_MAX_PAGES,
 )
 
 __all__ = ["DEFAULT_SANDBOX_DB", "Target", "open_client"]
@@ -42,6 +50,9 @@ class Target:
     concurrency: int = 8
     max_rps: float | None = None
     timeout: float = 30.0
+    deadline: float | None = DEFAULT_DEADLINE_S
+    max_pages: int = DEFAULT_MAX_PAGES
+    max_body_mb: float = DEFAULT_MAX_BODY_MB
     # The variables holding the keys: an account in accounts.yaml names its own.
     public_key_env: str = ENV_PUBLIC_KEY
     private_key_env: str = ENV_PRIVATE_KEY
@@ -56,6 +67,21 @@ class Target:
             private_key_env=self.private_key_env,
         )
 
+    def bounds(self) -> Bounds:
+        """The client's bounds on what the server controls, from the options."""
+        return Bounds(
+            timeout_s=self.timeout,
+            deadline_s=self.deadline,
+            max_pages=self.max_pages,
+            max_body_bytes=int(self.max_body_mb * 1024 * 1024),
+        )
+
+    def lock_key(self, env: Mapping[str, str]) -> str:
+        """What identifies the account for the apply lock: its base URL, or the sandbox file."""
+        if self.sandbox:
+            return f"sandbox:{self.sandbox_db.resolve()}"
+        return self.account(env).base_url
+
     def describe(self, env: Mapping[str, str]) -> str:
         """Where the command is pointed, for the first line of its output (no secrets)."""
         if self.sandbox:
@@ -64,12 +90,27 @@ class Target:
 
 
 @asynccontextmanager
-async def open_client(target: Target, env: Mapping[str, str]) -> AsyncIterator[TrackDriveClient]:
-    """A ready client for ``target``; closes its connections on exit."""
+async def open_client(
+    target: Target,
+    env: Mapping[str, str],
+    *,
+    on_retry: Callable[[RetryNotice], None] | None = None,
+) -> AsyncIterator[TrackDriveClient]:
+    """A ready client for ``target``; closes its connections on exit.
+
+    ``on_retry`` hears of each retry before its wait (the CLI prints one line for it).
+    """
+    client = functools.partial(
+        TrackDriveClient,
+        concurrency=target.concurrency,
+        max_rps=target.max_rps,
+        bounds=target.bounds(),
+        on_retry=on_retry,
+    )
     if not target.sandbox:
         account = target.account(env)
         async with build_http_client(account, timeout=target.timeout) as http:
-            yield TrackDriveClient(http, concurrency=target.concurrency, max_rps=target.max_rps)
+            yield client(http)
         return
     target.sandbox_db.parent.mkdir(parents=True, exist_ok=True)
     config = SandboxConfig(db_path=str(target.sandbox_db), seed="demo")
@@ -78,6 +119,6 @@ async def open_client(target: Target, env: Mapping[str, str]) -> AsyncIterator[T
     transport = httpx.ASGITransport(app=app)
     try:
         async with build_http_client(account, timeout=target.timeout, transport=transport) as http:
-            yield TrackDriveClient(http, concurrency=target.concurrency, max_rps=target.max_rps)
+            yield client(http)
     finally:
         app.state.sandbox.close()

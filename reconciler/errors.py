@@ -14,7 +14,9 @@
     ├── UnsafePlanError             a safety threshold is exceeded; ``--force`` overrides
     ├── StalePlanError              live records changed since the saved plan was made
     ├── ApplyError                  some changes failed or the account did not converge
-    │   └── ApplyInterruptedError   Ctrl-C stopped the apply (exit 130, as shells expect)
+    │   ├── ApplyInterruptedError   Ctrl-C stopped the apply (exit 130, as shells expect)
+    │   ├── ApplyLockedError        another apply to the account runs on this machine
+    │   └── NameConflictError       a name to create appeared on the account meanwhile
     └── ApiError                    TrackDrive answered badly; carries method, path, status
         ├── AuthError               401 / 403
         ├── NotFoundError           404
@@ -44,11 +46,13 @@ __all__ = [
     "ApiValidationError",
     "ApplyError",
     "ApplyInterruptedError",
+    "ApplyLockedError",
     "AuthError",
     "BoundExceededError",
     "CredentialsError",
     "InconsistentListingError",
     "Issue",
+    "NameConflictError",
     "NotFoundError",
     "PlanError",
     "PlanFileError",
@@ -169,6 +173,27 @@ class ApplyInterruptedError(ApplyError):
     """The user interrupted an apply; what was done is reported, the rest was not started."""
 
     exit_code = 130
+
+
+class ApplyLockedError(ApplyError):
+    """Another apply to the same account holds this machine's lock for it."""
+
+
+class NameConflictError(ApplyError):
+    """A schedule to be created already exists by name: another writer made it meanwhile.
+
+    The create is never sent; ``ids`` are the schedules holding the name.
+    """
+
+    def __init__(self, name: str, ids: Iterable[int]) -> None:
+        self.name = name
+        self.ids = tuple(sorted(ids))
+        held = ", ".join(str(i) for i in self.ids)
+        super().__init__(
+            f'conflict: a schedule named "{name}" appeared on the account after the plan '
+            f"(id {held}); not created",
+            hint="run `reconciler plan` again: the spec now matches that schedule",
+        )
 
 
 class ApiError(ReconcilerError):

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import json
+import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from reconciler.apply import duplicate_names
+from reconciler.apply_lock import account_lock
 from reconciler.cli.apply_run import run_apply
 from reconciler.cli.inputs import read_live
 from reconciler.cli.options import (
@@ -23,17 +27,25 @@ from reconciler.cli.options import (
     only_matcher,
     option_groups,
 )
-from reconciler.cli.output import EXIT_ERROR, EXIT_OK, print_report, stderr_console
+from reconciler.cli.output import (
+    EXIT_ERROR,
+    EXIT_OK,
+    announce_retry,
+    print_report,
+    stderr_console,
+)
 from reconciler.cli.saved_plan import check_saved_plan, read_plan_file
 from reconciler.cli.selection import account_runs, load_run
-from reconciler.connect import Target
+from reconciler.connect import Target, open_client
 from reconciler.errors import ApplyError, StalePlanError, UnsafePlanError, UsageError
+from reconciler.live import LiveSchedule
 from reconciler.plan import build_plan, focus, stale_schedules
 from reconciler.policy import check_policy
 from reconciler.render import render_plan
 from reconciler.render.common import describe_change
 from reconciler.scope import name_matcher
 from reconciler.spec import LoadedSpec, ReconcilerConfig
+from reconciler.trackdrive import TrackDriveClient
 
 __all__ = ["apply_command"]
 
@@ -69,6 +81,15 @@ def apply_command(
         bool, typer.Option("--no-verify", help="Skip re-reading the account to confirm.")
     ] = False,
     show_unmanaged: ShowUnmanagedOption = False,
+    lock_timeout: Annotated[
+        float,
+        typer.Option(
+            "--lock-timeout",
+            min=0.0,
+            help="Seconds to wait for another apply to the same account on this machine "
+            "(default 0: refuse at once, naming its pid and start time).",
+        ),
+    ] = 0.0,
 ) -> int:
     """Make the account match the specs: POST, PUT and DELETE what the plan lists.
 
@@ -78,6 +99,8 @@ def apply_command(
     thresholds from reconciler.yaml refuse the apply unless --force. Afterwards it re-reads
     the account and plans again; anything left over is an error. Ctrl-C stops new writes,
     lets those in flight finish and reports what was done. Exit 0 when everything applied.
+    One apply per account runs on a machine at a time (a lock held from the first read to
+    the end); across machines, the CI concurrency group is the lock.
     """
     if only is not None and plan_file is not None:
         raise UsageError(
@@ -88,23 +111,55 @@ def apply_command(
     (run,) = account_runs(choice, spec, account, tuning)
     desired = load_run(run)
     loaded, settings, target = desired.specs, desired.config, run.target
-    return asyncio.run(
-        _apply(
+    with account_lock(target.lock_key(os.environ), timeout=lock_timeout, env=os.environ):
+        return asyncio.run(
+            _apply(
+                target,
+                loaded,
+                settings,
+                plan_file=plan_file,
+                only=(only, matches),
+                auto_approve=auto_approve,
+                force=force,
+                journal=journal,
+                verify=not no_verify,
+                show_unmanaged=show_unmanaged,
+            )
+        )
+
+
+async def _apply(
+    target: Target,
+    loaded: list[LoadedSpec],
+    settings: ReconcilerConfig,
+    *,
+    plan_file: Path | None,
+    only: tuple[str | None, Callable[[str], bool]],
+    auto_approve: bool,
+    force: bool,
+    journal: Path | None,
+    verify: bool,
+    show_unmanaged: bool,
+) -> int:
+    # One client for the whole run: the rate it learns and its deadline cover every phase.
+    async with open_client(target, os.environ, on_retry=announce_retry) as client:
+        return await _apply_with(
+            client,
             target,
             loaded,
             settings,
             plan_file=plan_file,
-            only=(only, matches),
+            only=only,
             auto_approve=auto_approve,
             force=force,
             journal=journal,
-            verify=not no_verify,
+            verify=verify,
             show_unmanaged=show_unmanaged,
         )
-    )
 
 
-async def _apply(
+async def _apply_with(
+    client: TrackDriveClient,
     target: Target,
     loaded: list[LoadedSpec],
     settings: ReconcilerConfig,
@@ -124,7 +179,7 @@ async def _apply(
     if journal is not None:
         journal.parent.mkdir(parents=True, exist_ok=True)
         journal.touch()  # fail on an unwritable journal now, not after the confirmation
-    live = await read_live(target)
+    live = await read_live(target, client=client, consistent=True)
     if saved is not None:
         stale = stale_schedules(saved, live)
         if stale:
@@ -157,7 +212,7 @@ async def _apply(
         if not typer.confirm(f"Apply these {len(chosen.changes)} changes?", default=False):
             err.print("Nothing applied.")
             return EXIT_ERROR
-    report = await run_apply(target, chosen, journal)
+    report = await run_apply(target, chosen, journal, client)
     if not report.ok:
         raise ApplyError(
             f"{report.count('failed')} failed, {report.count('skipped')} skipped, "
@@ -165,14 +220,19 @@ async def _apply(
             hint="fix what failed and run apply again: applied changes will not repeat",
         )
     if verify:
-        await _verify(target, loaded, settings, chosen.only)
+        await _verify(client, target, loaded, settings, chosen.only)
     return EXIT_OK
 
 
 async def _verify(
-    target: Target, loaded: list[LoadedSpec], settings: ReconcilerConfig, only: str | None
+    client: TrackDriveClient,
+    target: Target,
+    loaded: list[LoadedSpec],
+    settings: ReconcilerConfig,
+    only: str | None,
 ) -> None:
-    live = await read_live(target)
+    live = await read_live(target, client=client, consistent=True)
+    _refuse_duplicates(live)
     again = focus(build_plan(loaded, live, settings), name_matcher(only))
     if not again.is_empty:
         left = ", ".join(describe_change(c) for c in again.changes[:10])
@@ -182,3 +242,42 @@ async def _verify(
             hint="run `reconciler plan` to see them; another writer may be changing the account",
         )
     stderr_console().print("Verified: a fresh plan is empty.")
+
+
+def _refuse_duplicates(live: Sequence[LiveSchedule]) -> None:
+    """Exit 1 if a name is held twice, printing the ids and the spec edit that fixes it."""
+    duplicates = duplicate_names(live)
+    if not duplicates:
+        return
+    err = stderr_console()
+    for name, ids in duplicates.items():
+        for line in duplicate_fix(name, ids):
+            err.print(line)
+    count = len(duplicates)
+    raise ApplyError(
+        f"{count} name{'s are' if count != 1 else ' is'} held by more than one schedule: "
+        + ", ".join(json.dumps(n, ensure_ascii=False) for n in list(duplicates)[:10]),
+        hint="add the entries above to the specs, then run apply again",
+    )
+
+
+def duplicate_fix(name: str, ids: Sequence[int]) -> list[str]:
+    """Which ids hold ``name`` and the spec edit keeping the oldest and deleting the others.
+
+    The name is written as a JSON string, which YAML reads as the same double-quoted scalar
+    and which shows no control character raw.
+    """
+    keep, *extra = sorted(ids)
+    quoted = json.dumps(name)
+    lines = [
+        f"{quoted} is held by {len(ids)} schedules: ids {', '.join(str(i) for i in sorted(ids))}",
+        f"  to keep {keep}, pin it with `id: {keep}` where a spec manages it, and add to the "
+        "specs:",
+    ]
+    for schedule_id in extra:
+        lines += [
+            f"    - name: {quoted}",
+            f"      id: {schedule_id}",
+            "      ensure: absent",
+        ]
+    return lines

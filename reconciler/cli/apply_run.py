@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import signal
 import time
 from datetime import UTC, datetime
@@ -15,16 +14,22 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from reconciler.apply import ApplyReport, ChangeResult, apply_plan
 from reconciler.cli.output import stderr_console
-from reconciler.connect import Target, open_client
+from reconciler.connect import Target
 from reconciler.errors import ApplyInterruptedError
 from reconciler.plan import Plan
 from reconciler.render.common import describe_change
+from reconciler.trackdrive import TrackDriveClient
 
 __all__ = ["run_apply"]
 
 
-async def run_apply(target: Target, chosen: Plan, journal: Path | None) -> ApplyReport:
-    """Apply ``chosen``, showing progress on stderr; the first Ctrl-C starts no new writes."""
+async def run_apply(
+    target: Target, chosen: Plan, journal: Path | None, client: TrackDriveClient
+) -> ApplyReport:
+    """Apply ``chosen`` through ``client``, showing progress on stderr.
+
+    The first Ctrl-C starts no new writes.
+    """
     err = stderr_console()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -67,11 +72,11 @@ async def run_apply(target: Target, chosen: Plan, journal: Path | None) -> Apply
     if progress is not None:
         progress.start()
     try:
-        async with open_client(target, os.environ) as client:
-            report = await apply_plan(
-                chosen, client, concurrency=target.concurrency, on_result=on_result, stop=stop
-            )
-            stats = client.stats
+        before = client.stats
+        report = await apply_plan(
+            chosen, client, concurrency=target.concurrency, on_result=on_result, stop=stop
+        )
+        stats = client.stats
     except asyncio.CancelledError:
         raise ApplyInterruptedError(
             "interrupted twice: writes that were in flight may or may not have happened",
@@ -86,8 +91,9 @@ async def run_apply(target: Target, chosen: Plan, journal: Path | None) -> Apply
     err.print(
         f"Applied {report.count('applied')}, failed {report.count('failed')}, skipped "
         f"{report.count('skipped')} in {time.monotonic() - started:.1f}s "
-        f"({_count(stats.requests, 'request')}, {_count(stats.retries, 'retry', 'retries')}, "
-        f"{stats.throttled} throttled)."
+        f"({_count(stats.requests - before.requests, 'request')}, "
+        f"{_count(stats.retries - before.retries, 'retry', 'retries')}, "
+        f"{stats.throttled - before.throttled} throttled)."
     )
     if stop.is_set():
         raise ApplyInterruptedError(

@@ -5,25 +5,40 @@ from __future__ import annotations
 import os
 import time
 
-from reconciler.cli.output import stderr_console
+from reconciler.cli.output import announce_retry, stderr_console
 from reconciler.connect import Target, open_client
 from reconciler.live import LiveSchedule
+from reconciler.trackdrive import TrackDriveClient
 
 __all__ = ["read_live"]
 
 
-async def read_live(target: Target, *, label: str | None = None) -> list[LiveSchedule]:
+async def read_live(
+    target: Target,
+    *,
+    label: str | None = None,
+    client: TrackDriveClient | None = None,
+    consistent: bool = False,
+) -> list[LiveSchedule]:
     """Every live schedule of the account, saying on stderr where from and how long it took.
 
     ``label`` (an account's key) starts each line, when several accounts are read at once.
+    With ``client``, through it (apply reads, writes and verifies on one client, so the rate
+    it learns and its deadline cover the whole run); otherwise through a client of its own.
+    ``consistent`` refuses a listing whose count never matched its records (apply).
     """
     err = stderr_console()
     prefix = f"[{label}] " if label else ""
     err.print(f"{prefix}Reading live schedules from {target.describe(os.environ)} …")
     started = time.monotonic()
-    async with open_client(target, os.environ) as client:
-        live = await client.list_schedules()
-        requests = client.stats.requests
+    if client is None:
+        async with open_client(target, os.environ, on_retry=announce_retry) as own:
+            live = await own.list_schedules(consistent=consistent)
+            requests = own.stats.requests
+    else:
+        before = client.stats.requests
+        live = await client.list_schedules(consistent=consistent)
+        requests = client.stats.requests - before
     err.print(
         f"{prefix}Read {len(live)} schedules in {requests} request{'s' if requests != 1 else ''} "
         f"({time.monotonic() - started:.1f}s)."

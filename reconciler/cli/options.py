@@ -23,6 +23,11 @@ import typer
 from reconciler.connect import DEFAULT_SANDBOX_DB, Target
 from reconciler.errors import UsageError
 from reconciler.scope import name_matcher
+from reconciler.trackdrive.bounds import (
+    DEFAULT_DEADLINE_S,
+    DEFAULT_MAX_BODY_MB,
+    DEFAULT_MAX_PAGES,
+)
 
 __all__ = [
     "DEFAULT_ACCOUNTS_FILE",
@@ -90,7 +95,25 @@ ConcurrencyOption = Annotated[
 ]
 TimeoutOption = Annotated[
     float,
-    typer.Option("--timeout", min=0.1, help="Seconds to wait for one TrackDrive answer."),
+    typer.Option(
+        "--timeout", min=0.1, help="Seconds for one whole TrackDrive answer (headers and body)."
+    ),
+]
+DeadlineOption = Annotated[
+    float,
+    typer.Option(
+        "--deadline",
+        min=1.0,
+        help="Seconds for the whole run: every request, retry and wait (default one hour).",
+    ),
+]
+MaxPagesOption = Annotated[
+    int,
+    typer.Option("--max-pages", min=1, help="Pages one listing may have, said or implied."),
+]
+MaxBodyMbOption = Annotated[
+    float,
+    typer.Option("--max-body-mb", min=0.001, help="Megabytes one answer's body may have."),
 ]
 MaxRpsOption = Annotated[
     float | None,
@@ -180,16 +203,22 @@ class TargetOptions:
             concurrency=tuning.concurrency,
             max_rps=tuning.max_rps,
             timeout=tuning.timeout,
+            deadline=tuning.deadline,
+            max_pages=tuning.max_pages,
+            max_body_mb=tuning.max_body_mb,
         )
 
 
 @dataclass(frozen=True)
 class ClientOptions:
-    """How hard to drive the API: requests in flight, rate cap, per-answer wait."""
+    """How hard to drive the API, and the bounds on what it may take: time, pages, bytes."""
 
     concurrency: ConcurrencyOption = 8
     max_rps: MaxRpsOption = None
     timeout: TimeoutOption = 30.0
+    deadline: DeadlineOption = DEFAULT_DEADLINE_S
+    max_pages: MaxPagesOption = DEFAULT_MAX_PAGES
+    max_body_mb: MaxBodyMbOption = DEFAULT_MAX_BODY_MB
 
 
 @dataclass(frozen=True)

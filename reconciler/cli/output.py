@@ -22,12 +22,14 @@ from rich.console import Console
 from reconciler.cli.style import colour_console, style_report, wants_colour
 from reconciler.cli.usage import is_help_screen, usage_error_lines
 from reconciler.errors import PlanError, ReconcilerError, SpecError
+from reconciler.trackdrive import RetryNotice
 
 __all__ = [
     "EXIT_CHANGES",
     "EXIT_ERROR",
     "EXIT_INTERRUPTED",
     "EXIT_OK",
+    "announce_retry",
     "configure_logging",
     "logging_restored",
     "print_report",
@@ -77,6 +79,11 @@ def print_report(text: str) -> None:
     console = colour_console()
     for line in style_report(text):
         console.print(line)
+
+
+def announce_retry(notice: RetryNotice) -> None:
+    """One stderr line per retry: what, after what, how long, which attempt."""
+    stderr_console().print(str(notice))
 
 
 def write_out(path: Path, text: str) -> None:

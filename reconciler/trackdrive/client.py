@@ -23,6 +23,7 @@ from reconciler.errors import (
     ApiValidationError,
     BoundExceededError,
     InconsistentListingError,
+    NameConflictError,
 )
 from reconciler.live import LiveRecordError, LiveSchedule, live_from_record
 from reconciler.normalize import MANAGED_FIELDS, FieldValue, ManagedField
@@ -114,6 +115,8 @@ class TrackDriveClient:
             on_retry=on_retry,
         )
         self._per_page = per_page
+        # Requests the last full listing took: what a fresh listing costs (unknown: unbounded).
+        self._listing_pages: float = math.inf
         # Whether `fulltext` is known to match names: None until a search shows it either way.
         self._fulltext_finds_names: bool | None = (
             None if assumptions.FULLTEXT_MATCHES_NAMES else False
@@ -149,6 +152,27 @@ class TrackDriveClient:
         """The schedules named exactly ``name`` (none, one, or several: names are not unique)."""
         return [schedule for schedule, _ in await self._rows_named(name, certain=False)]
 
+    async def names_taken(self, names: Iterable[str]) -> dict[str, list[int]]:
+        """Which of ``names`` schedules hold now, and their ids: a fresh look, for creates.
+
+        One ``fulltext`` search a name when fulltext is known to find names and that takes
+        fewer requests than a full listing; otherwise one full (consistent) listing.
+        """
+        wanted = set(names)
+        if not wanted:
+            return {}
+        if self._fulltext_finds_names and len(wanted) < self._listing_pages:
+            found = await _all(self._rows_named(n, certain=False) for n in sorted(wanted))
+            rows = [row for rows in found for row in rows]
+        else:
+            rows = await self._list({}, consistent=True)
+        taken: dict[str, list[int]] = {}
+        for schedule, record in rows:
+            name = record.get("name")
+            if isinstance(name, str) and name in wanted:
+                taken.setdefault(name, []).append(schedule.id)
+        return taken
+
     async def get_schedule(self, schedule_id: int) -> LiveSchedule:
         """One schedule by id; NotFoundError when the account has none with that id."""
         return await self._exchange.request("GET", _schedule_path(schedule_id), read=_read_schedule)
@@ -164,8 +188,10 @@ class TrackDriveClient:
     async def create_schedule(self, fields: Mapping[ManagedField, FieldValue]) -> LiveSchedule:
         """Create a schedule: one POST, then one PUT if a field only PUT accepts is given.
 
-        The POST is never sent again blindly: when its outcome is unknown, the name is looked
-        up (ignoring schedules that already had it) and a record found is adopted.
+        The name is looked up first: a schedule already holding it (another writer created
+        it since the plan) is a NameConflictError and nothing is sent. The POST is never sent
+        again blindly: when its outcome is unknown, the name is looked up again and a record
+        found is adopted.
         """
         _check_fields(fields)
         name = fields.get("name")
@@ -174,6 +200,8 @@ class TrackDriveClient:
         post: dict[str, Any] = {k: fields[k] for k in _POST_FIELDS if k in fields}
         later = {k: fields[k] for k in _PUT_ONLY_FIELDS if k in fields}
         already_named = {s.id for s in await self.find_by_name(name)}
+        if already_named:
+            raise NameConflictError(name, already_named)
         created = await self._post_once_only(name, encode_params(post), already_named)
         if later:
             return await self.update_schedule(created.id, later)
@@ -249,6 +277,8 @@ class TrackDriveClient:
         else:
             rest = await _all(self._page(n, filters) for n in range(2, pages + 1))
             everything = [first, *rest]
+        if not filters:
+            self._listing_pages = len(everything)
         return _merge(everything), first.total_count
 
     def _page_count(self, first: _SchedulePage) -> int | None:

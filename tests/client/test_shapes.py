@@ -18,6 +18,7 @@ import pytest
 from reconciler.errors import (
     ApiValidationError,
     AuthError,
+    NameConflictError,
     RateLimitedError,
     TransportError,
     UnexpectedResponseError,
@@ -259,14 +260,19 @@ async def test_an_unknown_outcome_not_committed_is_sent_again() -> None:
     assert len(account.schedules) == 1
 
 
-async def test_a_schedule_with_the_same_name_from_before_is_not_adopted() -> None:
-    """An older schedule with the same name is not mistaken for the lost POST's record."""
+async def test_a_create_whose_name_exists_is_a_conflict_and_never_sent() -> None:
+    """A schedule already named so (another writer's) makes the create a conflict: no POST."""
     account = FakeAccount(["timeout-before-commit"])
     account.schedules.append({"id": 7, "name": "Solar"})
     async with mocked(account) as client:
-        created = await client.create_schedule({"name": "Solar"})
-    assert created.id == 101
-    assert account.posts == 2
+        with pytest.raises(NameConflictError) as caught:
+            await client.create_schedule({"name": "Solar"})
+    assert caught.value.message == (
+        'conflict: a schedule named "Solar" appeared on the account after the plan (id 7); '
+        "not created"
+    )
+    assert caught.value.ids == (7,)
+    assert account.posts == 0
 
 
 async def test_a_429_on_post_is_waited_out_and_sent_again() -> None:
