@@ -51,7 +51,7 @@ app = typer.Typer(
         "--api-url; --sandbox uses a local practice account instead."
     ),
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )

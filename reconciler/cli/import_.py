@@ -14,6 +14,7 @@ from reconciler.__about__ import __version__
 from reconciler.adopt import adopt_drift
 from reconciler.cli.inputs import read_live
 from reconciler.cli.options import (
+    DEFAULT_SPECS,
     AccountChoice,
     ConfigOption,
     OnlyOption,
@@ -76,8 +77,12 @@ def import_command(
     pinned where names repeat) and refuses to overwrite existing ones. With --adopt it
     accepts drift into git: for each schedule that changed in the UI it writes the live values
     into the existing YAML in place, and prints what changed, file by file.
-    Examples: reconciler import --subdomain acme --out schedules.d
-              reconciler import --subdomain acme --out schedules.d --adopt
+
+    \b
+    Examples:
+      reconciler import --subdomain acme --out schedules.d
+      reconciler import --subdomain acme --out schedules.d --adopt
+      reconciler import --sandbox --out imported.d --split offer
     """
     if adopt and (only is not None or split != "none"):
         raise UsageError(
@@ -115,7 +120,7 @@ def import_command(
     for name, text in files.items():
         (out / name).write_text(text, encoding="utf-8")
         err.print(f"wrote {out / name}")
-    err.print(f"Imported {len(selected)} schedules; `reconciler plan` should be empty.")
+    err.print(f"Imported {len(selected)} schedules; {_check_tip(out, run.key)} should be empty.")
     return EXIT_OK
 
 
@@ -149,3 +154,13 @@ def _adopt(
         err.print("Nothing to adopt: the specs already match the account.")
     else:
         err.print(f"Updated {len(result.files)} file(s); review with `git diff`.")
+
+
+def _check_tip(out: Path, account: str | None) -> str:
+    """The plan command that should now be empty: ``--specs`` unless --out is the default."""
+    command = "reconciler plan"
+    if account is not None:
+        command += f" --account {account}"
+    if out != DEFAULT_SPECS:
+        command += f" --specs {out}"
+    return f"`{command}`"

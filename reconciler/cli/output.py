@@ -187,6 +187,9 @@ def reported_errors(codes: list[int]) -> Iterator[None]:
             for line in usage_error_lines(error):
                 err.print(line)
         codes.append(EXIT_ERROR)
+    except SystemExit as done:
+        # Shell completion (typer's --show-completion and the completion requests) exits itself.
+        codes.append(done.code if isinstance(done.code, int) else EXIT_ERROR * bool(done.code))
     except KeyboardInterrupt:
         err.print("interrupted")
         codes.append(EXIT_INTERRUPTED)

@@ -99,10 +99,13 @@ def plan_command(
     """Show what apply would change on the account. Writes nothing to TrackDrive.
 
     The plan goes to stdout, progress to stderr. Save it with --out and apply exactly that
-    plan later with `reconciler apply PLAN.json`; apply refuses it if the account changed
-    meanwhile. With --all-accounts every account in accounts.yaml is planned concurrently,
+    plan later with `reconciler apply PLAN.json`; apply refuses it if a schedule it touches
+    changed meanwhile. With --all-accounts every account in accounts.yaml is planned concurrently,
     each shown in turn, then a total; the exit code is the worst (error, then changes).
-    Example: reconciler plan --sandbox --format markdown --out plan.json
+
+    \b
+    Example:
+      reconciler plan --sandbox --format markdown --out plan.json
     """
     runs = account_runs(choice, spec, account, tuning, fanout=fanout)
     matches = only_matcher(only)
