@@ -10,11 +10,13 @@ from __future__ import annotations
 import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
+from reconciler.cli import main
 from reconciler.errors import (
     BoundExceededError,
     InconsistentListingError,
@@ -222,3 +224,23 @@ async def test_each_retry_is_announced_with_its_reason_and_wait(make_sandbox: Ma
         with pytest.raises(RateLimitedError):
             await client.list_schedules()
     assert [str(n) for n in notices] == ["retrying GET page 1 after 429, waiting 30.0 s (2/2)"]
+
+
+def test_a_tripped_bound_is_one_error_line_from_the_cli(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`reconciler plan` against a billion-page answer: exit 1, one error line naming the bound."""
+    (tmp_path / "specs").mkdir()
+    (tmp_path / "specs" / "main.yaml").write_text("schedules: []\n", encoding="utf-8")
+    monkeypatch.setenv("TRACKDRIVE_PUBLIC_KEY", "public")
+    monkeypatch.setenv("TRACKDRIVE_PRIVATE_KEY", "private")
+    with hostile_server("billion_count") as (url, _):
+        code = main(["plan", "--specs", str(tmp_path / "specs"), "--api-url", url])
+    stderr = capsys.readouterr().err
+    assert code == 1
+    errors = [line for line in stderr.splitlines() if line.startswith(("error:", "tip:"))]
+    assert errors == [
+        "error: GET /api/v1/schedules: the listing has 1000000000 pages, more than the page "
+        "limit of 2000; raise it with --max-pages"
+    ]
+    assert "Traceback" not in stderr
