@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from reconciler.sandbox import assumptions
 from reconciler.sandbox.auth import check_basic_auth
 from reconciler.sandbox.dialer import CallRefusedError
 from reconciler.sandbox.fields import (
@@ -52,7 +53,22 @@ from reconciler.sandbox.values import (
 
 __all__ = ["ENDPOINTS"]
 
-DEFAULT_PER_PAGE = 25
+DEFAULT_PER_PAGE = assumptions.DEFAULT_PER_PAGE
+#: The query params the list documents (plus per_page, which the sandbox honours).
+LIST_PARAMS: frozenset[str] = frozenset(
+    {
+        "page",
+        "per_page",
+        "order",
+        "order_dir",
+        "fulltext",
+        "created_at_from",
+        "created_at_to",
+        "columns",
+        "serializer",
+        "root",
+    }
+)
 T = TypeVar("T")
 Handler = Callable[[Request, SandboxState, dict[str, Any]], Response]
 
@@ -78,9 +94,9 @@ def api_endpoint(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
             params = await read_params(request)
             return handler(request, state, params)
         except MalformedBodyError as exc:
-            return json_error(400, {"base": [str(exc)]})
+            return json_error(assumptions.MALFORMED_BODY_STATUS, {"base": [str(exc)]})
         except ValidationFailedError as exc:
-            return json_error(422, exc.errors)
+            return json_error(assumptions.VALIDATION_STATUS, exc.errors)
         except ScheduleNotFoundError:
             return json_error(404, {"id": ["no schedule with this id or uuid"]})
         except CallRefusedError as exc:
@@ -133,9 +149,9 @@ def _page(value: object) -> int | None:
 
 def _csv_value(value: object) -> str:
     if value is None:
-        return ""
+        return assumptions.CSV_NULL
     if isinstance(value, bool):
-        return "true" if value else "false"
+        return assumptions.CSV_TRUE if value else assumptions.CSV_FALSE
     if isinstance(value, list | dict):
         return json.dumps(value)
     return str(value)
@@ -153,8 +169,13 @@ def _csv_response(records: list[Record], fields: tuple[str, ...]) -> Response:
 def list_schedules(request: Request, state: SandboxState, params: dict[str, Any]) -> Response:
     """``GET /api/v1/schedules`` (also ``.json`` and ``.csv``): one page, in a stable order."""
     checker = _Checker(params)
+    ignored = sorted(set(request.query_params) - LIST_PARAMS)
+    if ignored and not assumptions.UNKNOWN_PARAMS_IGNORED:
+        for name in ignored:
+            checker.errors[name] = ["is not a parameter of this endpoint"]
+    state.faults.stats.ignored_params.update(ignored)
     serializer = checker.check("serializer", _serializer) or "schedule"
-    page = max(1, checker.check("page", _page) or 1)
+    page = max(assumptions.FIRST_PAGE, checker.check("page", _page) or assumptions.FIRST_PAGE)
     order = checker.check("order", lambda value: parse_choice(value, ORDER_FIELDS))
     order_dir = checker.check("order_dir", lambda value: parse_choice(value, ("asc", "desc")))
     fulltext = checker.check("fulltext", parse_string)
@@ -181,7 +202,7 @@ def list_schedules(request: Request, state: SandboxState, params: dict[str, Any]
     )
     records, total = state.schedules.page(query)
     shown = [present(record, serializer, columns) for record in records]
-    if request.url.path.endswith(".csv"):
+    if request.url.path.endswith(_CSV_SUFFIX):
         fields = tuple(present(blank_record(), serializer, columns))
         return _csv_response(shown, fields)
     if root is False:
@@ -199,9 +220,12 @@ def _record_response(
     return JSONResponse(envelope("schedule", present(record, serializer, None)))
 
 
+_CSV_SUFFIX = assumptions.ROUTE_SUFFIXES[1]
+
+
 def _key(request: Request) -> str:
     key: str = request.path_params["key"]
-    return key.removesuffix(".json")
+    return key.removesuffix(assumptions.ROUTE_SUFFIXES[0])
 
 
 def new_schedule(request: Request, state: SandboxState, params: dict[str, Any]) -> Response:
@@ -225,7 +249,7 @@ def _changes(params: Mapping[str, Any], permitted: tuple[str, ...]) -> Record:
 def create_schedule(request: Request, state: SandboxState, params: dict[str, Any]) -> Response:
     """``POST /api/v1/schedules``: name, offer_id, description, paused (others are dropped)."""
     changes = _changes(params, CREATE_PARAMS)
-    if "name" not in changes:
+    if assumptions.NAME_REQUIRED and "name" not in changes:
         raise ValidationFailedError({"name": ["can't be blank"]})
     record = state.schedules.create(changes)
     return _record_response(record, params)
@@ -270,7 +294,7 @@ def member(request: Request, state: SandboxState, params: dict[str, Any]) -> Res
     method = request.method
     if method == "GET":
         return show_schedule(request, state, params)
-    if method in {"PUT", "PATCH"}:
+    if method in assumptions.UPDATE_METHODS:
         return update_schedule(request, state, params)
     return delete_schedule(request, state, params)
 
@@ -289,13 +313,18 @@ def make_call(request: Request, state: SandboxState, params: dict[str, Any]) -> 
 
 
 #: (path, handler, methods) of every API route, most specific first.
+_JSON, _CSV = assumptions.ROUTE_SUFFIXES
 ENDPOINTS: tuple[tuple[str, Callable[[Request], Awaitable[Response]], list[str]], ...] = (
     ("/api/v1/schedules", api_endpoint(collection), ["GET", "POST"]),
-    ("/api/v1/schedules.json", api_endpoint(collection), ["GET", "POST"]),
-    ("/api/v1/schedules.csv", api_endpoint(list_schedules), ["GET"]),
+    (f"/api/v1/schedules{_JSON}", api_endpoint(collection), ["GET", "POST"]),
+    (f"/api/v1/schedules{_CSV}", api_endpoint(list_schedules), ["GET"]),
     ("/api/v1/schedules/new", api_endpoint(new_schedule), ["GET"]),
-    ("/api/v1/schedules/new.json", api_endpoint(new_schedule), ["GET"]),
+    (f"/api/v1/schedules/new{_JSON}", api_endpoint(new_schedule), ["GET"]),
     ("/api/v1/schedules/make_call", api_endpoint(make_call), ["POST"]),
-    ("/api/v1/schedules/make_call.json", api_endpoint(make_call), ["POST"]),
-    ("/api/v1/schedules/{key}", api_endpoint(member), ["GET", "PUT", "PATCH", "DELETE"]),
+    (f"/api/v1/schedules/make_call{_JSON}", api_endpoint(make_call), ["POST"]),
+    (
+        "/api/v1/schedules/{key}",
+        api_endpoint(member),
+        ["GET", *assumptions.UPDATE_METHODS, "DELETE"],
+    ),
 )

@@ -9,6 +9,7 @@ import hmac
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
+from reconciler.sandbox import assumptions
 from reconciler.sandbox.config import SandboxConfig
 
 __all__ = ["check_basic_auth"]
@@ -16,7 +17,7 @@ __all__ = ["check_basic_auth"]
 
 def _credentials(header: str) -> tuple[str, str] | None:
     scheme, _, token = header.partition(" ")
-    if scheme.lower() != "basic" or not token.strip():
+    if scheme.lower() != assumptions.AUTH_SCHEME or not token.strip():
         return None
     try:
         decoded = base64.b64decode(token.strip(), validate=True).decode("utf-8")

@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from reconciler.sandbox import assumptions
 from reconciler.sandbox.config import SandboxConfig
 from reconciler.sandbox.server import serve
 
@@ -136,7 +137,7 @@ def serve_command(
     ] = None,
     make_call_cps: Annotated[
         int, typer.Option(min=1, help="The account's calls-per-second limit for make_call.")
-    ] = 5,
+    ] = assumptions.CALLS_PER_SECOND_DEFAULT,
 ) -> None:
     """Serve the Schedules API on http://HOST:PORT/api/v1/schedules until Ctrl-C.
 

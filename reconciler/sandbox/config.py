@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from reconciler.sandbox import assumptions
+
 __all__ = ["SandboxConfig"]
 
 SEED_CHOICES = ("none", "demo")
@@ -35,7 +37,7 @@ class SandboxConfig:
     per_page_max: int = 100
     ignore_per_page: bool = False
     seed_rng: int | None = None
-    make_call_cps: int = 5
+    make_call_cps: int = assumptions.CALLS_PER_SECOND_DEFAULT
 
     def __post_init__(self) -> None:
         if self.seed not in SEED_CHOICES and not (self.seed.isdigit() and self.seed.isascii()):

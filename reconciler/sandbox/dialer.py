@@ -29,6 +29,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from reconciler.sandbox import assumptions
 from reconciler.sandbox.clock import SandboxClock, epoch_us, format_timestamp
 from reconciler.sandbox.db import Database
 from reconciler.sandbox.model import COMPANY_ID, Errors, Record, ValidationFailedError
@@ -38,7 +39,13 @@ from reconciler.sandbox.values import INT8_MAX, InvalidParamError, is_blank, par
 
 __all__ = ["CallRefusedError", "Dialer"]
 
-REDIAL_SECONDS = 30
+REDIAL_SECONDS = assumptions.REDIAL_SECONDS
+# Whose earlier calls the redial guard looks at: every schedule's, or the dialing one's only.
+_REDIAL_SCOPE = (
+    ""
+    if assumptions.REDIAL_PER_NUMBER_ACROSS_SCHEDULES
+    else " AND json_extract(data, '$.schedule_id') = ?"
+)
 _SECOND_US = 1_000_000
 
 
@@ -183,7 +190,7 @@ class Dialer:
 
     def _find_lead(self, key: str) -> Record | None:
         arg: int | str
-        if key.isascii() and key.isdigit():
+        if assumptions.LEAD_ID_INTEGER and key.isascii() and key.isdigit():
             if int(key) > INT8_MAX:
                 return None
             where, arg = "id = ?", int(key)
@@ -282,14 +289,18 @@ class Dialer:
             raise CallRefusedError(422, {"to": ["can't be blank without a lead_id"]})
         return None, schedule, call.to, call.data
 
-    def _check_limits(self, number: str, now_us: int, calls_per_second: int) -> None:
+    def _check_limits(
+        self, number: str, schedule_id: int, now_us: int, calls_per_second: int
+    ) -> None:
         """The do-not-call list, the 30-second redial guard and the calls-per-second limit."""
+        scope = [] if assumptions.REDIAL_PER_NUMBER_ACROSS_SCHEDULES else [schedule_id]
         with self._db.transaction() as connection:
             suppressed = connection.execute(
                 "SELECT 1 FROM suppressions WHERE number = ?", (number,)
             ).fetchone()
             (last_dialed,) = connection.execute(
-                "SELECT MAX(dialed_us) FROM calls WHERE number = ?", (number,)
+                f"SELECT MAX(dialed_us) FROM calls WHERE number = ?{_REDIAL_SCOPE}",  # noqa: S608
+                (number, *scope),
             ).fetchone()
             (recent_calls,) = connection.execute(
                 "SELECT COUNT(*) FROM calls WHERE dialed_us > ?", (now_us - _SECOND_US,)
@@ -325,7 +336,7 @@ class Dialer:
             if len(enrolled) > 1:
                 raise CallRefusedError(409, {"to": ["has duplicate concurrent leads"]})
             lead = enrolled[0] if enrolled else None
-        self._check_limits(number, now_us, calls_per_second)
+        self._check_limits(number, schedule["id"], now_us, calls_per_second)
         lead_created = lead is None
         if lead is None:
             lead = self._insert_lead(schedule, number, data, enrolled=False)

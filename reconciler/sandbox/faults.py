@@ -27,6 +27,7 @@ import anyio
 import httpx
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from reconciler.sandbox import assumptions
 from reconciler.sandbox.config import SandboxConfig, check_fault_values
 from reconciler.sandbox.routekeys import is_write, route_key
 
@@ -57,7 +58,7 @@ class FaultSettings:
     drop_after_commit_rate: float = 0.0
     per_page_max: int = 100
     ignore_per_page: bool = False
-    make_call_cps: int = 5
+    make_call_cps: int = assumptions.CALLS_PER_SECOND_DEFAULT
 
     @classmethod
     def from_config(cls, config: SandboxConfig) -> FaultSettings:
@@ -117,6 +118,8 @@ class Stats:
     throttled: int = 0
     errors_injected: int = 0
     dropped_after_commit: int = 0
+    # Query params the list ignored because no route declares them (see assumptions).
+    ignored_params: Counter[str] = field(default_factory=Counter)
 
     def as_json(self) -> dict[str, Any]:
         """The stats as ``GET /_sandbox/stats`` answers them."""
@@ -126,6 +129,7 @@ class Stats:
             "throttled": self.throttled,
             "errors_injected": self.errors_injected,
             "dropped_after_commit": self.dropped_after_commit,
+            "ignored_params": dict(sorted(self.ignored_params.items())),
         }
 
 

@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+from reconciler.sandbox import assumptions
 from reconciler.sandbox.clock import ACCOUNT_TIME_ZONE, format_timestamp
 from reconciler.sandbox.fields import COLUMNS, DEFAULT_SERIALIZER_EXTRAS
 from reconciler.sandbox.values import (
@@ -43,7 +44,7 @@ __all__ = [
 #: The sandbox account's company, and the user its API keys belong to.
 COMPANY_ID = 4101
 API_USER_ID = 77001
-NAME_MAX_LENGTH = 255
+NAME_MAX_LENGTH = assumptions.NAME_MAX_LENGTH
 
 Errors = dict[str, list[str]]
 Record = dict[str, Any]
@@ -83,13 +84,13 @@ def read_changes(params: Mapping[str, object], permitted: Sequence[str]) -> Reco
             errors.setdefault(field, []).append(str(exc))
             continue
         if field == "paused":
-            value = bool(value)  # a blank paused is false
+            value = assumptions.BLANK_PAUSED if value is None else bool(value)
         elif field == "sortable_order" and value is not None:
             value = rails_decimal(value)  # type: ignore[arg-type]
         changes[field] = value
     if "name" in changes:
         name = changes["name"]
-        if is_blank(name):
+        if assumptions.NAME_REQUIRED and is_blank(name):
             errors.setdefault("name", []).append("can't be blank")
         elif len(name) > NAME_MAX_LENGTH:
             errors.setdefault("name", []).append(
@@ -219,7 +220,9 @@ def _compact_json(value: object) -> str:
 
 def checksum(record: Mapping[str, Any]) -> str:
     """The envelope's ``checksum``: 32 hex digits, the MD5 of the record's JSON."""
-    return hashlib.md5(_compact_json(record).encode(), usedforsecurity=False).hexdigest()
+    digest = hashlib.new(assumptions.CHECKSUM_ALGORITHM, usedforsecurity=False)
+    digest.update(_compact_json(record).encode())
+    return digest.hexdigest()
 
 
 def envelope(root: str, record: Mapping[str, Any]) -> Record:

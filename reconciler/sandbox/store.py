@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from reconciler.sandbox import assumptions
 from reconciler.sandbox.clock import SandboxClock, epoch_us
 from reconciler.sandbox.db import Database
 from reconciler.sandbox.model import Record, apply_changes, new_record
@@ -27,6 +28,23 @@ _ORDER_EXPRESSIONS: dict[str, str] = {
 
 
 _NOT_NULL_ORDERS = frozenset({"created_at", "updated_at"})
+
+# What `fulltext` searches and what `lead_token` matches: see assumptions (column names only).
+_EXACT_COLUMNS = {"uuid": "uuid = ?", "id": "CAST(id AS TEXT) = ?"}
+_FULLTEXT_CLAUSE = (
+    "("
+    + " OR ".join(
+        [
+            *(
+                f"instr(lower(coalesce(json_extract(data, '$.{name}'), '')), ?) > 0"
+                for name in assumptions.FULLTEXT_TEXT_FIELDS
+            ),
+            *(_EXACT_COLUMNS[key] for key in assumptions.FULLTEXT_EXACT_KEYS),
+        ]
+    )
+    + ")"
+)
+_TOKEN_CLAUSE = " OR ".join(f"{column} = ?" for column in assumptions.LEAD_TOKEN_KEYS)
 
 
 def _order_expression(field: str) -> str:
@@ -114,8 +132,8 @@ class ScheduleStore:
         """The schedule whose ``lead_token`` or ``leads_api_key`` is ``token``, or None."""
         with self._db.transaction() as connection:
             row = connection.execute(
-                "SELECT data FROM schedules WHERE lead_token = ? OR leads_api_key = ?",
-                (token, token),
+                f"SELECT data FROM schedules WHERE {_TOKEN_CLAUSE}",  # noqa: S608 (fixed)
+                [token] * len(assumptions.LEAD_TOKEN_KEYS),
             ).fetchone()
         return None if row is None else dict(json.loads(row[0]))
 
@@ -174,12 +192,10 @@ class ScheduleStore:
         args: list[object] = []
         if query.fulltext:
             needle = query.fulltext.lower()
-            clauses.append(
-                "(instr(lower(json_extract(data, '$.name')), ?) > 0"
-                " OR instr(lower(coalesce(json_extract(data, '$.description'), '')), ?) > 0"
-                " OR uuid = ? OR CAST(id AS TEXT) = ?)"
+            clauses.append(_FULLTEXT_CLAUSE)
+            args += [needle] * (
+                len(assumptions.FULLTEXT_TEXT_FIELDS) + len(assumptions.FULLTEXT_EXACT_KEYS)
             )
-            args += [needle, needle, needle, needle]
         if query.created_from is not None:
             clauses.append("created_us >= ?")
             args.append(epoch_us(query.created_from))
@@ -189,7 +205,7 @@ class ScheduleStore:
         where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
         direction = "DESC" if query.descending else "ASC"
         if query.order is None:
-            order_by = f"id {direction}"
+            order_by = f"{assumptions.DEFAULT_ORDER} {direction}"
         elif query.order in _NOT_NULL_ORDERS:
             # NOT NULL columns with an index: no NULL ordering term, so SQLite can walk the
             # index instead of sorting the whole table for every page.
@@ -197,7 +213,8 @@ class ScheduleStore:
         else:
             expression = _order_expression(query.order)
             # Postgres puts NULLs last when ascending and first when descending.
-            order_by = f"({expression}) IS NULL {direction}, {expression} {direction}, id ASC"
+            nulls = direction if assumptions.NULLS_FIRST_WHEN_DESCENDING else "ASC"
+            order_by = f"({expression}) IS NULL {nulls}, {expression} {direction}, id ASC"
         offset = (query.page - 1) * query.per_page
         with self._db.transaction() as connection:
             (total,) = connection.execute(

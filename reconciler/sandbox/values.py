@@ -13,6 +13,7 @@ from collections.abc import Collection
 from datetime import datetime
 from decimal import Decimal
 
+from reconciler.sandbox import assumptions
 from reconciler.sandbox.clock import ACCOUNT_ZONE
 
 __all__ = [
@@ -114,8 +115,8 @@ def parse_number(value: object, *, maximum: int = INT4_MAX) -> int | None:
 def parse_integer_id(value: object) -> int | None:
     """A foreign key such as ``offer_id``: a positive whole number (blank allowed)."""
     number = parse_number(value, maximum=INT8_MAX)
-    if number == 0:
-        raise InvalidParamError("must be greater than 0")
+    if number is not None and number < assumptions.OFFER_ID_MIN:
+        raise InvalidParamError(f"must be greater than {assumptions.OFFER_ID_MIN - 1}")
     return number
 
 
@@ -138,19 +139,19 @@ def parse_filter_time(value: object) -> datetime | None:
         return None
     text = text.strip()
     moment: datetime | None = None
-    for pattern in ("%Y-%m-%d %H:%M:%S %z", "%Y-%m-%d %H:%M %z"):
+    for pattern in assumptions.DATE_FORMATS:
         try:
             moment = datetime.strptime(text, pattern)
             break
         except ValueError:
             continue
-    if moment is None:
+    if moment is None and assumptions.DATE_ISO_ACCEPTED:
         try:
             moment = datetime.fromisoformat(text)
         except ValueError:
-            raise InvalidParamError(
-                "must be a date formatted like 2016-01-01 12:25:15 -0500"
-            ) from None
+            moment = None
+    if moment is None:
+        raise InvalidParamError("must be a date formatted like 2016-01-01 12:25:15 -0500")
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=ACCOUNT_ZONE)
     return moment
