@@ -199,7 +199,10 @@ class _Edit:
 
 
 def _apply(text: str, edits: Sequence[_Edit]) -> str:
-    ordered = sorted(edits, key=lambda e: e.start, reverse=True)
+    # From the end backwards; of two insertions at one offset the earlier-listed ends up first.
+    ordered = [
+        e for _, e in sorted(enumerate(edits), key=lambda p: (p[1].start, p[0]), reverse=True)
+    ]
     limit = len(text)
     for edit in ordered:
         if edit.end > limit:  # pragma: no cover - two edits of one value would be a bug
