@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from reconciler.cli import main
-from tests.plan.test_golden import check_golden
+from tests.support.golden import check_golden
 from tests.support.sandbox_server import RunningSandbox
 
 SPEC = """\
