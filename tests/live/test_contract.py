@@ -64,6 +64,20 @@ async def test_a_page_past_the_end_is_empty(live_http: httpx.AsyncClient) -> Non
     assert body["schedules"] == []
 
 
+async def test_an_undocumented_filter_is_ignored_not_refused(live_http: httpx.AsyncClient) -> None:
+    """An unknown param (created_at_min, not the documented created_at_from) filters nothing.
+
+    So a misspelt filter would silently widen a listing: the client must send only documented
+    names (tests/client/test_contract_params.py checks that against the sandbox's count).
+    """
+    _, everything = await _get(live_http, SCHEDULES, page=1)
+    status, body = await _get(
+        live_http, SCHEDULES, page=1, created_at_min="2999-01-01 00:00:00 -0500"
+    )
+    assert status == 200
+    assert body["metadata"]["total_count"] == everything["metadata"]["total_count"]
+
+
 async def test_a_full_listing_reads_total_count_distinct_schedules(
     live_http: httpx.AsyncClient, live_client: TrackDriveClient
 ) -> None:
