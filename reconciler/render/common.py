@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from reconciler.diff import Change, FieldChange
 from reconciler.normalize import FieldValue, display
 from reconciler.plan import Plan, Summary
+from reconciler.untrusted import markdown, terminal
 
 __all__ = [
     "brief",
@@ -14,7 +17,9 @@ __all__ = [
     "is_long",
     "is_pause_flip",
     "markdown_cell",
+    "shown",
     "summary_line",
+    "terminal_lines",
     "unmanaged_line",
 ]
 
@@ -58,6 +63,16 @@ def brief(value: FieldValue) -> str:
     return f"{display(cut + '…')} ({size})"
 
 
+def shown(value: FieldValue) -> str:
+    """A value as ``display`` writes it, safe on one line of a terminal or log."""
+    return terminal(display(value))
+
+
+def terminal_lines(lines: Iterable[str]) -> str:
+    """Lines joined for a terminal, each made safe: data inside cannot add or break a line."""
+    return "".join(terminal(line) + "\n" for line in lines)
+
+
 def field_line(change: FieldChange, *, creating: bool = False) -> str:
     """``paused: false → true``, or ``offer_id: 12`` for a create; long texts in brief.
 
@@ -65,19 +80,22 @@ def field_line(change: FieldChange, *, creating: bool = False) -> str:
     written: ``offer_id: 12 → 13  [schedules.d/solar.yaml:2:13]``.
     """
     if creating:
-        line = f"{change.field}: {brief(change.after)}"
+        line = f"{change.field}: {terminal(brief(change.after))}"
     else:
-        line = f"{change.field}: {brief(change.before)} → {brief(change.after)}"
-    return f"{line}  [{change.source}]" if change.source is not None else line
+        line = f"{change.field}: {terminal(brief(change.before))} → {terminal(brief(change.after))}"
+    return f"{line}  [{terminal(str(change.source))}]" if change.source is not None else line
 
 
 def describe_change(change: Change) -> str:
-    """``update "Solar" (id 12)``, ``rename "A" → "B" (id 12)``, ``create "New"``."""
+    """``update "Solar" (id 12)``, ``rename "A" → "B" (id 12)``, ``create "New"``.
+
+    Safe for a terminal as it is; for Markdown, pass it through ``markdown_cell``.
+    """
     ident = f" (id {change.id})" if change.id is not None else ""
     old = change.renamed_from
     if old is not None:
-        return f"rename {display(old)} → {display(change.name)}{ident}"
-    return f"{change.action} {display(change.name)}{ident}"
+        return f"rename {shown(old)} → {shown(change.name)}{ident}"
+    return f"{change.action} {shown(change.name)}{ident}"
 
 
 def is_pause_flip(change: Change) -> bool:
@@ -86,15 +104,5 @@ def is_pause_flip(change: Change) -> bool:
 
 
 def markdown_cell(text: str) -> str:
-    """Text safe in a Markdown table cell or list item: no pipes, line breaks, HTML or pings.
-
-    Schedule names are user text: a ``@team`` in one must not notify anyone from a PR comment.
-    """
-    return (
-        text.replace("&", "&amp;")
-        .replace("|", "\\|")
-        .replace("\n", " ")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-        .replace("@", "&#64;")
-    )
+    """Text that renders as itself in a Markdown table cell or list item (``untrusted``)."""
+    return markdown(text)

@@ -9,7 +9,7 @@ from typing import Any, Literal, assert_never
 
 from reconciler.drift import DriftItem, DriftReport
 from reconciler.normalize import FieldValue
-from reconciler.render.common import brief, markdown_cell, unmanaged_line
+from reconciler.render.common import brief, markdown_cell, shown, terminal_lines, unmanaged_line
 
 __all__ = ["DRIFT_FORMAT_VERSION", "DRIFT_MARKER", "drift_to_data", "render_drift"]
 
@@ -73,20 +73,25 @@ def _text(report: DriftReport, *, show_unmanaged: bool) -> str:
     lines = [f"Drift: {_summary(report)}.", ""]
     for item in report.changed:
         stamp = _audit_text(item.audit)
-        lines.append(f'~ changed "{item.name}" (id {item.id})' + (f"  [{stamp}]" if stamp else ""))
+        lines.append(
+            f"~ changed {shown(item.name)} (id {item.id})" + (f"  [{stamp}]" if stamp else "")
+        )
         lines.extend(
             f"    {f.field}: spec {brief(f.after)}, live {brief(f.before)}" for f in item.fields
         )
     lines.extend(
-        f'+ missing "{i.name}"' + (f"  [{i.source}]" if i.source else "") for i in report.missing
+        f"+ missing {shown(i.name)}" + (f"  [{i.source}]" if i.source else "")
+        for i in report.missing
     )
-    lines.extend(f'- unwanted "{i.name}" (id {i.id}): spec says absent' for i in report.unwanted)
+    lines.extend(
+        f"- unwanted {shown(i.name)} (id {i.id}): spec says absent" for i in report.unwanted
+    )
     # Counted as drift (prune, or drift.unmanaged: fail), they are listed: they are the news.
     if show_unmanaged or report.unmanaged_is_drift:
-        lines.extend(f'? unmanaged "{i.name}" (id {i.id})' for i in report.unmanaged)
+        lines.extend(f"? unmanaged {shown(i.name)} (id {i.id})" for i in report.unmanaged)
     elif report.unmanaged:
         lines.append(f"? {unmanaged_line(len(report.unmanaged))}")
-    return "\n".join(lines) + "\n"
+    return terminal_lines(lines)
 
 
 def _markdown(report: DriftReport) -> str:
@@ -144,7 +149,7 @@ def _rows(items: Sequence[DriftItem]) -> list[str]:
     return [
         f"- {markdown_cell(i.name)}"
         + (f" (id {i.id})" if i.id is not None else "")
-        + (f" — {i.source}" if i.source else "")
+        + (f" — {markdown_cell(str(i.source))}" if i.source else "")
         for i in items
     ]
 

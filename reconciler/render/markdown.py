@@ -97,7 +97,7 @@ def _attention(changes: Sequence[Change]) -> str:
     for change in risky:
         if change.action == "delete":
             what = f"🗑️ **delete** {_name(change)}" + (
-                f" ({change.reason})" if change.reason else ""
+                f" ({markdown_cell(change.reason)})" if change.reason else ""
             )
         else:
             paused = next(f for f in change.fields if f.field == "paused")
@@ -147,16 +147,16 @@ def _fieldsmarkdown_cell(change: Change) -> str:
 def _field_text(f: FieldChange, *, creating: bool) -> str:
     """One field's change, escaped for a table cell; a long text folded in ``<details>``."""
     if creating:
-        line = f"`{f.field}` = {brief(f.after)}"
+        line = f"`{f.field}` = {markdown_cell(brief(f.after))}"
     else:
-        line = f"`{f.field}` {brief(f.before)} → {brief(f.after)}"
+        line = f"`{f.field}` {markdown_cell(brief(f.before))} → {markdown_cell(brief(f.after))}"
     if f.source is not None:
-        line += f" (set at {f.source})"
+        line += f" {markdown_cell(f'(set at {f.source})')}"
     if not (is_long(f.before) or is_long(f.after)):
-        return markdown_cell(line)
+        return line
     parts = [] if creating else ["**before:**", *_text_lines(f.before), "**after:**"]
     parts.extend(_text_lines(f.after))
-    return f"<details><summary>{markdown_cell(line)}</summary>{'<br>'.join(parts)}</details>"
+    return f"<details><summary>{line}</summary>{'<br>'.join(parts)}</details>"
 
 
 def _text_lines(value: FieldValue) -> list[str]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reconciler.render.common import describe_change
+from reconciler.render.common import describe_change, markdown_cell
 from reconciler.render.markdown import MARKER, MAX_CHARS, render_markdown
 from reconciler.render.text import render_text
 from reconciler.review import Review
@@ -33,7 +33,7 @@ def render_review_markdown(review: Review) -> str:
         )
         parts.append(f"{_DRIFT_NOTE}\n\n{drift.lstrip()}")
     if review.accepted:
-        lines = [f"- {describe_change(c)}" for c in review.accepted[:50]]
+        lines = [f"- {markdown_cell(describe_change(c))}" for c in review.accepted[:50]]
         more = len(review.accepted) - 50
         if more > 0:
             lines.append(f"- … and {more} more")

@@ -7,7 +7,9 @@ from reconciler.render.common import (
     counts_line,
     describe_change,
     field_line,
+    shown,
     summary_line,
+    terminal_lines,
     unmanaged_line,
 )
 
@@ -18,7 +20,7 @@ _LIST_LIMIT = 20
 
 
 def render_text(plan: Plan, *, show_unmanaged: bool = True) -> str:
-    """A plan a person reads top to bottom in a terminal.
+    """A plan a person reads top to bottom in a terminal; no data can add or break a line.
 
     Without ``show_unmanaged`` the schedules no spec names are one count, not a list.
     """
@@ -53,7 +55,9 @@ def render_text(plan: Plan, *, show_unmanaged: bool = True) -> str:
     if plan.unknown:
         lines.append("")
         lines.append("Not compared (the API hides these fields from this token):")
-        lines.extend(f'  ? "{u.name}" (id {u.id}) {u.field}' for u in plan.unknown[:_LIST_LIMIT])
+        lines.extend(
+            f"  ? {shown(u.name)} (id {u.id}) {u.field}" for u in plan.unknown[:_LIST_LIMIT]
+        )
         if len(plan.unknown) > _LIST_LIMIT:
             lines.append(f"  … and {len(plan.unknown) - _LIST_LIMIT} more")
     if plan.unmanaged and not show_unmanaged:
@@ -62,7 +66,7 @@ def render_text(plan: Plan, *, show_unmanaged: bool = True) -> str:
     elif plan.unmanaged:
         lines.append("")
         lines.append(f"Unmanaged (no spec names them; left alone): {len(plan.unmanaged)}")
-        lines.extend(f'  "{u.name}" (id {u.id})' for u in plan.unmanaged[:_LIST_LIMIT])
+        lines.extend(f"  {shown(u.name)} (id {u.id})" for u in plan.unmanaged[:_LIST_LIMIT])
         if len(plan.unmanaged) > _LIST_LIMIT:
             lines.append(f"  … and {len(plan.unmanaged) - _LIST_LIMIT} more")
-    return "\n".join(lines) + "\n"
+    return terminal_lines(lines)

@@ -238,8 +238,8 @@ def test_base_specs_split_pr_changes_from_existing_drift(
     out = capsys.readouterr().out
     assert out.startswith("<!-- trackdrive-reconciler:plan -->")
     own, _, drift = out.partition("Drift already on the account")
-    assert "Solar - East" in own
+    assert "Solar \\- East" in own
     assert "`sortable_order` 10 → 11" in own
-    assert "Solar - West" not in own
-    assert "Solar - West" in drift
+    assert "Solar \\- West" not in own
+    assert "Solar \\- West" in drift
     assert "`paused` true → false" in drift

@@ -49,9 +49,9 @@ def test_pr_plan_comment_has_both_sections(
     assert text.startswith(PLAN_MARKER)
     own, _, drift = text.partition("Drift already on the account")
     assert "### Changes this PR makes: 0 to create, 1 to update, 0 to delete" in own
-    assert "Solar - West" in own
-    assert "Solar - East" not in own
-    assert "Solar - East" in drift
-    assert "Solar - West" not in drift
+    assert "Solar \\- West" in own
+    assert "Solar \\- East" not in own
+    assert "Solar \\- East" in drift
+    assert "Solar \\- West" not in drift
     saved = json.loads(plan_json.read_text(encoding="utf-8"))
     assert sorted(c["name"] for c in saved["changes"]) == ["Solar - East", "Solar - West"]

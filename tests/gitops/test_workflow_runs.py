@@ -133,9 +133,9 @@ def test_plan_workflow_comments_failure_then_plan_and_split_on_one_comment(
     assert body.startswith(PLAN_MARKER)
     own, _, drift = body.partition("Drift already on the account")
     assert "### Changes this PR makes: 0 to create, 1 to update" in own
-    assert "Solar - West" in own
-    assert "Solar - East" not in own
-    assert "Solar - East" in drift
+    assert "Solar \\- West" in own
+    assert "Solar \\- East" not in own
+    assert "Solar \\- East" in drift
     assert body in fixed.summary
     assert (tmp_path / "artifacts" / "trackdrive-plan-pr1" / "plan.json").is_file()
     assert fixed.steps[-1].stderr.endswith("within the safety thresholds of reconciler.yaml.\n")
@@ -252,7 +252,7 @@ def test_drift_issue_opens_on_a_ui_edit_and_closes_when_it_is_reverted(
     assert issue["labels"] == [{"name": "drift"}]
     assert issue["state"] == "open"
     assert issue["body"].startswith(DRIFT_MARKER)
-    assert "Solar - East" in issue["body"]
+    assert "Solar \\- East" in issue["body"]
     assert "<details><summary>show 1</summary>" in issue["body"]
     assert "https://github.test/acme/schedules/actions/runs/77" in issue["body"]
 

@@ -32,7 +32,7 @@ def test_pinned_id_with_other_name_is_a_rename() -> None:
     assert change.fields == (FieldChange("name", "A", "B"),)
     assert change.renamed_from == "A"
     assert '~ rename "A" → "B" (id 7)' in render_plan(plan, "text")
-    assert 'rename "A" → "B" (id 7)' in render_plan(plan, "markdown")
+    assert 'rename \\"A\\" → \\"B\\" \\(id 7\\)' in render_plan(plan, "markdown")
 
 
 def test_pinned_id_wins_over_a_record_with_the_spec_name() -> None:

@@ -181,7 +181,7 @@ def test_breaches_are_rendered_with_the_force_flag() -> None:
         render_plan(plan, "text")
     )
     assert (
-        "> **Unsafe, apply needs `--force`:** 3 deletes exceed safety.max_deletes (2)"
+        "> **Unsafe, apply needs `--force`:** 3 deletes exceed safety\\.max\\_deletes \\(2\\)"
         in render_plan(plan, "markdown")
     )
     assert '"3 deletes exceed safety.max_deletes (2)"' in render_plan(plan, "json")

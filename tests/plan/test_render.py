@@ -120,16 +120,16 @@ def test_deletes_and_pause_flips_have_their_own_section_before_the_tables() -> N
     attention = markdown.index("#### ⚠️ Deletes and pause changes")
     assert attention < markdown.index("#### Updates")
     section = markdown[attention : markdown.index("#### Updates")]
-    assert "⏸️ **pause** Solar - East (id 201)" in section
-    assert "▶️ **unpause** Solar - West (id 202)" in section
-    assert "🗑️ **delete** Old campaign (id 205) (ensure: absent)" in section
+    assert "⏸️ **pause** Solar \\- East (id 201)" in section
+    assert "▶️ **unpause** Solar \\- West (id 202)" in section
+    assert "🗑️ **delete** Old campaign (id 205) (ensure\\: absent)" in section
 
 
 def test_markdown_cells_escape_pipes_and_html() -> None:
     """A name with `|` or `<` cannot break a table row or inject HTML into the comment."""
     plan = build_plan([spec("a|b <script>", paused=True)], [], config())
     markdown = render_plan(plan, "markdown")
-    assert 'create "a\\|b &lt;script&gt;"' in markdown
+    assert 'create \\"a\\|b \\<script\\>\\"' in markdown
     assert "<script>" not in markdown
 
 
