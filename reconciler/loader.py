@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from reconciler.errors import Issue, SpecError
+from reconciler.inputlimits import InputLimits
 from reconciler.location import Location
 from reconciler.spec import (
     DEFAULTABLE_KEYS,
@@ -31,6 +32,7 @@ from reconciler.spec import (
     ScheduleDefaults,
     ScheduleSpec,
 )
+from reconciler.specguard import check_depth, read_guarded
 from reconciler.yamlnodes import Located, NodePath, parse_document
 
 __all__ = ["LoadedSpec", "SpecSet", "find_config", "load_config", "load_specs", "spec_files"]
@@ -59,8 +61,12 @@ def spec_files(directory: Path) -> list[Path]:
     return sorted(p for p in directory.rglob("*") if p.suffix in SPEC_SUFFIXES and p.is_file())
 
 
-def load_specs(directory: Path) -> SpecSet:
-    """Load and validate every spec file; raise ``SpecError`` listing all problems found."""
+def load_specs(directory: Path, limits: InputLimits | None = None) -> SpecSet:
+    """Load and validate every spec file; raise ``SpecError`` listing all problems found.
+
+    Each file is bounded first (``specguard``): inside ``directory``, within ``limits``.
+    """
+    limits = limits or InputLimits()
     if not directory.is_dir():
         raise SpecError([Issue(f"specs directory {str(directory)!r} does not exist")])
     issues: list[Issue] = []
@@ -68,7 +74,7 @@ def load_specs(directory: Path) -> SpecSet:
     identities: list[_Identity] = []
     files = spec_files(directory)
     for path in files:
-        text = _read_text(path, issues)
+        text = _read_text(path, issues, directory, limits)
         if text is not None:
             specs.extend(_specs_in(text, str(path), issues, identities))
     issues.extend(_duplicates(identities))
@@ -110,16 +116,16 @@ def load_config(path: Path | None) -> ReconcilerConfig:
     return config
 
 
-def _read_text(path: Path, issues: list[Issue]) -> str | None:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        issues.append(
-            Issue(f"cannot read the file: {exc.strerror or exc}", Location(str(path), 1, 1))
-        )
+def _read_text(
+    path: Path, issues: list[Issue], root: Path | None = None, limits: InputLimits | None = None
+) -> str | None:
+    """The file as text, once it is bounded (``specguard``) and decoded; else an issue."""
+    limits = limits or InputLimits()
+    data = read_guarded(path, root, limits, issues)
+    if data is None:
         return None
     try:
-        return data.decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         before = data[: exc.start]
         line = before.count(b"\n") + 1
@@ -133,6 +139,7 @@ def _read_text(path: Path, issues: list[Issue]) -> str | None:
             )
         )
         return None
+    return text if check_depth(text, str(path), limits, issues) else None
 
 
 @dataclass(frozen=True, slots=True)

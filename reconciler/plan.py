@@ -131,8 +131,11 @@ def build_plan(
 
 
 def config_digest(config: ReconcilerConfig) -> str:
-    """A digest of reconciler.yaml's meaning: prune, ignore patterns and thresholds."""
-    payload = json.dumps(config.model_dump(mode="json"), sort_keys=True)
+    """A digest of reconciler.yaml's meaning: prune, ignore patterns and thresholds.
+
+    ``limits`` bound the input files, not what a plan does, so they are left out.
+    """
+    payload = json.dumps(config.model_dump(mode="json", exclude={"limits"}), sort_keys=True)
     return hashlib.sha256(payload.encode()).hexdigest()
 
 

@@ -22,6 +22,7 @@ from pydantic import (
     field_validator,
 )
 
+from reconciler.inputlimits import InputLimits
 from reconciler.location import Location
 from reconciler.normalize import (
     MANAGED_FIELDS,
@@ -331,6 +332,9 @@ class ReconcilerConfig(BaseModel):
     )
     safety: SafetyConfig = Field(default_factory=SafetyConfig)
     drift: DriftConfig = Field(default_factory=DriftConfig)
+    limits: InputLimits = Field(
+        default_factory=InputLimits, description="Bounds on each spec file, checked before YAML."
+    )
 
     @field_validator("prune", mode="before")
     @classmethod
