@@ -2,23 +2,47 @@
 
 The format is documented in ``docs/plan-format.md``. Decimals are strings (no float ever
 rounds a ``sortable_order``), booleans are booleans, a create's ``id`` is null.
+
+A plan file is untrusted (anyone who can replace a CI artifact writes it): before it is parsed
+its nesting depth is bounded (deep JSON would end ``json.loads`` in a ``RecursionError``), and
+once parsed it must match ``reconciler/schemas/plan.schema.json``, the published format itself
+(``schemas/plan.schema.json`` links to it), before any value is read. Even then apply trusts
+none of it: ``plancheck`` plans again and compares.
 """
 
 from __future__ import annotations
 
 import json
 from decimal import Decimal
+from functools import cache
+from importlib import resources
 from typing import Any, Final
+
+import jsonschema
 
 from reconciler.diff import Action, Change, FieldChange, UnknownField
 from reconciler.errors import PlanFileError
+from reconciler.inputlimits import InputLimits, json_depth_issue
 from reconciler.location import Location
 from reconciler.normalize import MANAGED_FIELDS, FieldValue, ManagedField, canonical
 from reconciler.plan import Plan, UnmanagedSchedule
 
-__all__ = ["FORMAT_VERSION", "plan_from_json", "plan_to_data", "plan_to_json"]
+__all__ = [
+    "FORMAT_VERSION",
+    "MAX_PLAN_FILE_BYTES",
+    "change_to_data",
+    "plan_from_json",
+    "plan_schema",
+    "plan_to_data",
+    "plan_to_json",
+]
 
 FORMAT_VERSION: Final = 1
+#: A plan of 10,000 changes is about 5 MB; far bigger is not a plan this tool wrote.
+MAX_PLAN_FILE_BYTES: Final = 64_000_000
+# The format nests six levels (plan, changes, change, fields, field, value).
+_PLAN_LIMITS: Final = InputLimits(max_file_bytes=MAX_PLAN_FILE_BYTES, max_depth=16)
+_SHOWN_ERROR_CHARS: Final = 200
 
 
 def _value(value: FieldValue) -> Any:
@@ -38,17 +62,7 @@ def plan_to_data(plan: Plan) -> dict[str, Any]:
             "unmanaged": summary.unmanaged,
             "ignored": summary.ignored,
         },
-        "changes": [
-            {
-                "action": change.action,
-                "name": change.name,
-                "id": change.id,
-                "reason": change.reason,
-                "source": str(change.source) if change.source else None,
-                "fields": {f.field: _field_data(f) for f in change.fields},
-            }
-            for change in plan.changes
-        ],
+        "changes": [change_to_data(change) for change in plan.changes],
         "warnings": list(plan.warnings),
         "breaches": list(plan.breaches),
         "refusals": list(plan.refusals),
@@ -70,6 +84,26 @@ def _field_data(change: FieldChange) -> dict[str, Any]:
     return data
 
 
+def change_to_data(change: Change) -> dict[str, Any]:
+    """One change as the plan file holds it."""
+    return {
+        "action": change.action,
+        "name": change.name,
+        "id": change.id,
+        "reason": change.reason,
+        "source": str(change.source) if change.source else None,
+        "fields": {f.field: _field_data(f) for f in change.fields},
+    }
+
+
+@cache
+def plan_schema() -> dict[str, Any]:
+    """The plan file's JSON Schema, shipped inside the package."""
+    text = resources.files("reconciler").joinpath("schemas/plan.schema.json").read_text("utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
 def plan_to_json(plan: Plan) -> str:
     """The plan file's text."""
     return json.dumps(plan_to_data(plan), indent=2, ensure_ascii=False) + "\n"
@@ -77,6 +111,13 @@ def plan_to_json(plan: Plan) -> str:
 
 def plan_from_json(text: str) -> Plan:
     """Read a plan file; ``PlanFileError`` when it is not a plan this version can apply."""
+    too_deep = json_depth_issue(text, "plan file", _PLAN_LIMITS)
+    if too_deep is not None and too_deep.location is not None:
+        at = too_deep.location
+        raise PlanFileError(
+            f"the plan file nests more than {_PLAN_LIMITS.max_depth} levels deep (line "
+            f"{at.line}, column {at.column}); it is not a plan this tool wrote"
+        )
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -89,6 +130,7 @@ def plan_from_json(text: str) -> Plan:
             f"the plan file has format_version {version!r}; this reconciler reads {FORMAT_VERSION}",
             hint="plan again with this version of the reconciler",
         )
+    _check_schema(data)
     try:
         return Plan(
             changes=tuple(_change(c) for c in data["changes"]),
@@ -113,6 +155,22 @@ def plan_from_json(text: str) -> Plan:
         raise PlanFileError(f"the plan file is damaged: the key {exc} is missing") from None
     except (TypeError, ValueError) as exc:
         raise PlanFileError(f"the plan file is damaged: {exc}") from None
+
+
+def _check_schema(data: dict[str, Any]) -> None:
+    """Refuse data that is not shaped as the published format says, naming the first place."""
+    validator = jsonschema.Draft202012Validator(plan_schema())
+    error = jsonschema.exceptions.best_match(validator.iter_errors(data))
+    if error is None:
+        return
+    where = "/".join(str(part) for part in error.absolute_path) or "the top level"
+    message = error.message
+    if len(message) > _SHOWN_ERROR_CHARS:
+        message = message[:_SHOWN_ERROR_CHARS] + "…"
+    raise PlanFileError(
+        f"the plan file does not match the plan format at {where}: {message}",
+        hint="plan again: a plan file is written by `reconciler plan --out`, never by hand",
+    )
 
 
 def _field(name: object) -> ManagedField:

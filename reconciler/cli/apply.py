@@ -37,10 +37,10 @@ from reconciler.cli.output import (
 from reconciler.cli.saved_plan import check_saved_plan, read_plan_file
 from reconciler.cli.selection import account_runs, load_run
 from reconciler.connect import Target, open_client
-from reconciler.errors import ApplyError, StalePlanError, UnsafePlanError, UsageError
+from reconciler.errors import ApplyError, UnsafePlanError, UsageError
 from reconciler.live import LiveSchedule
-from reconciler.plan import build_plan, focus, stale_schedules
-from reconciler.policy import check_policy
+from reconciler.plan import build_plan, focus
+from reconciler.plancheck import rederive
 from reconciler.render import render_plan
 from reconciler.render.common import describe_change
 from reconciler.scope import name_matcher
@@ -180,16 +180,9 @@ async def _apply_with(
         journal.parent.mkdir(parents=True, exist_ok=True)
         journal.touch()  # fail on an unwritable journal now, not after the confirmation
     live = await read_live(target, client=client, consistent=True)
-    if saved is not None:
-        stale = stale_schedules(saved, live)
-        if stale:
-            raise StalePlanError(stale)
-        # The safety verdict is recomputed from today's config, never trusted from the file.
-        considered = [r for r in live if not (r.name_visible and settings.is_ignored(r.name))]
-        verdict = check_policy(
-            saved.changes, live_count=len(considered), spec_count=len(loaded), config=settings
-        )
-        chosen = dataclasses.replace(saved, breaches=verdict.breaches, refusals=verdict.refusals)
+    if saved is not None and plan_file is not None:
+        # Planned again now and compared: the file's changes, verdicts and ids are not trusted.
+        chosen = rederive(saved, source=str(plan_file), specs=loaded, config=settings, live=live)
     else:
         pattern, matches = only
         chosen = dataclasses.replace(

@@ -1,4 +1,4 @@
-"""A plan saved by ``plan --out``: read it, and refuse one made for something else."""
+"""A plan saved by ``plan --out``: read it within bounds; the checks live in ``plancheck``."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ from pathlib import Path
 
 from reconciler.connect import Target
 from reconciler.errors import PlanFileError
-from reconciler.plan import Plan, config_digest, specs_digest
-from reconciler.planfile import plan_from_json
+from reconciler.plan import Plan
+from reconciler.plancheck import check_origin
+from reconciler.planfile import MAX_PLAN_FILE_BYTES, plan_from_json
 from reconciler.spec import LoadedSpec, ReconcilerConfig
 
 __all__ = ["check_saved_plan", "read_plan_file"]
@@ -16,8 +17,14 @@ __all__ = ["check_saved_plan", "read_plan_file"]
 
 def read_plan_file(plan_file: Path) -> Plan:
     """The plan in ``plan_file``; a file that is not a plan is a ``PlanFileError``."""
+    with plan_file.open("rb") as handle:
+        data = handle.read(MAX_PLAN_FILE_BYTES + 1)
+    if len(data) > MAX_PLAN_FILE_BYTES:
+        raise PlanFileError(
+            f"{plan_file} is over {MAX_PLAN_FILE_BYTES:,} bytes: not a plan this tool wrote"
+        )
     try:
-        text = plan_file.read_text(encoding="utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
         raise PlanFileError(f"{plan_file} is not a plan file (not UTF-8 text)") from None
     return plan_from_json(text)
@@ -31,19 +38,10 @@ def check_saved_plan(
     settings: ReconcilerConfig,
 ) -> None:
     """Refuse a saved plan made for another account, other specs or another config."""
-    here = target.describe(os.environ)
-    if chosen.account and chosen.account != here:
-        raise PlanFileError(
-            f"{plan_file} was planned against {chosen.account}, not {here}",
-            hint="apply it to the account it was planned for, or plan again",
-        )
-    if chosen.specs_digest != specs_digest(loaded):
-        raise PlanFileError(
-            f"{plan_file} was planned from other specs than those in the specs directory",
-            hint="plan again from the current specs",
-        )
-    if chosen.config_digest != config_digest(settings):
-        raise PlanFileError(
-            f"{plan_file} was planned with another reconciler.yaml (prune, ignore or safety)",
-            hint="plan again with the current reconciler.yaml",
-        )
+    check_origin(
+        chosen,
+        source=str(plan_file),
+        account=target.describe(os.environ),
+        specs=loaded,
+        config=settings,
+    )
