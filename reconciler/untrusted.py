@@ -10,6 +10,8 @@ names the spec files; a server writes its own error text. None of it may reach a
   surrogate becomes a visible escape such as ``\\x1b`` or ``\\u202e``. ``\\n`` and ``\\r`` become
   ``\\n`` and ``\\r``, so a value never spans two lines and no line can begin with data: a
   ``::error::`` in a name is never a GitHub workflow command.
+- ``html_text(text)`` inside an HTML element of a Markdown body: the terminal rules, then
+  entities for ``<``, ``>`` and ``&``, and the same zero-width space after ``@`` and ``#``.
 - ``markdown(text)`` for a Markdown table cell or list item: the terminal rules, then a
   backslash before every ASCII punctuation character CommonMark lets one escape, so no link,
   image, autolink, HTML tag or comment, emphasis, code span or table break can form; an ``@``
@@ -24,11 +26,12 @@ JSON output is not escaped here: machines read it, and ``json.dumps`` encodes it
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from typing import Final
 
-__all__ = ["MARKDOWN_PUNCTUATION", "is_unsafe_char", "markdown", "terminal"]
+__all__ = ["MARKDOWN_PUNCTUATION", "html_text", "is_unsafe_char", "markdown", "terminal"]
 
 #: The ASCII punctuation characters CommonMark allows to be backslash-escaped (spec 2.4).
 MARKDOWN_PUNCTUATION: Final = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"
@@ -70,6 +73,7 @@ def terminal(text: str) -> str:
     return "".join(_escape_char(c) if is_unsafe_char(c) else c for c in text)
 
 
+_PINGS: Final = re.compile("[@#]")
 _MARKDOWN_SPECIAL: Final = re.compile("[" + re.escape(MARKDOWN_PUNCTUATION) + "]")
 
 
@@ -85,3 +89,13 @@ def _markdown_char(match: re.Match[str]) -> str:
 def markdown(text: str) -> str:
     """``text`` as inert Markdown for a table cell or list item: it renders as itself."""
     return _MARKDOWN_SPECIAL.sub(_markdown_char, terminal(text))
+
+
+def html_text(text: str) -> str:
+    """``text`` inside an HTML element of a Markdown body (a ``<summary>``): entities, no tags.
+
+    Markdown escapes would show as backslashes there; entities do not. The terminal rules
+    apply first, and ``@``/``#`` get the same zero-width space as in ``markdown``.
+    """
+    escaped = html.escape(terminal(text), quote=False)
+    return _PINGS.sub(lambda found: found.group(0) + _ZWSP_ENTITY, escaped)

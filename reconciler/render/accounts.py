@@ -10,12 +10,12 @@ replaced by a pointer to the job summary until it fits, and the table itself is 
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Final, Literal
 
-from reconciler.render.common import markdown_cell
+from reconciler.render.common import markdown_cell, terminal_lines
+from reconciler.untrusted import html_text
 
 __all__ = [
     "AccountSection",
@@ -63,12 +63,13 @@ def render_accounts_text(
         lines.append(
             f"== {section.key}: {section.where} ==" if section.where else f"== {section.key} =="
         )
-        lines.append(section.body.rstrip("\n") if section.body else section.result)
+        # A body is a rendered report, already safe line by line; it keeps its lines.
+        lines.extend(section.body.rstrip("\n").split("\n") if section.body else [section.result])
         lines.append("")
     lines.append(f"Total over {total_line(sections, changes=changes, none=none)}.")
     width = max((len(s.key) for s in sections), default=0)
     lines.extend(f"  {s.key:<{width}}  {s.result}" for s in sections)
-    return "\n".join(lines) + "\n"
+    return terminal_lines(lines)
 
 
 def render_accounts_markdown(
@@ -144,5 +145,5 @@ def _details(section: AccountSection) -> str:
 
 
 def _html_text(text: str) -> str:
-    """Text inside an HTML element: entities for markup and for ``@`` (no mentions)."""
-    return html.escape(text.replace("\n", " "), quote=False).replace("@", "&#64;")
+    """Text inside an HTML element: the one sanitizer's HTML form (``untrusted.html_text``)."""
+    return html_text(text)

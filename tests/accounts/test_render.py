@@ -58,7 +58,8 @@ def test_error_text_cannot_form_html_or_mentions_in_markdown() -> None:
     body = render_accounts_markdown(SECTIONS, title="T", marker="", details_at=LINK)
     assert "<b>" not in body
     assert "@team" not in body
-    assert "&lt;b&gt;bad&lt;/b&gt; keys &#64;team" in body
+    assert "&lt;b&gt;bad&lt;/b&gt; keys @&#8203;team" in body
+    assert "\\<b\\>bad\\<\\/b\\> keys \\@&#8203;team" in body
 
 
 def test_many_large_accounts_fit_with_every_summary_row_kept() -> None:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import html
+import re
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reconciler.untrusted import markdown, terminal
+from reconciler.untrusted import html_text, markdown, terminal
 from tests.trust.hostile import HOSTILE_NAMES, assert_markdown_inert, assert_terminal_safe
 
 
@@ -69,3 +72,22 @@ def test_markdown_form_is_inert_for_any_text(name: str) -> None:
     """Whatever the text, its Markdown form forms no link, image, HTML or mention."""
     assert_markdown_inert(f"- {markdown(name)}\n")
     assert_markdown_inert(f"| a | b |\n|---|---|\n| {markdown(name)} | x |\n")
+
+
+def test_html_text_uses_entities_and_breaks_mentions() -> None:
+    """Inside an HTML element: entities for markup, a zero-width space after @ and #."""
+    assert html_text("<b>x</b> @team #12 &\x1b") == (
+        "&lt;b&gt;x&lt;/b&gt; @&#8203;team #&#8203;12 &amp;\\x1b"
+    )
+
+
+@given(st.text())
+def test_html_text_is_inert_for_any_text(name: str) -> None:
+    """Whatever the text, inside a <summary> it forms no tag, link or mention."""
+    safe = html_text(name)
+    assert "<" not in safe
+    assert "\n" not in safe
+    shown = html.unescape(safe)
+    assert not re.search(r"@\w", shown)
+    assert not re.search(r"#\d", shown)
+    assert_terminal_safe(f"x {shown.replace(chr(0x200B), '')}")
