@@ -154,6 +154,11 @@ def test_plan_check_fails_on_a_threshold_breach_until_a_reviewed_config_commit(
         "safety:\n  min_live_for_percent: 1\n  max_update_percent: 10\n", encoding="utf-8"
     )
     breach = "2 updates are 40.0% of 5 live schedules, over safety.max_update_percent (10%)"
+    # The same words as a Markdown cell shows them: every punctuation character escaped.
+    breach_cell = (
+        "2 updates are 40\\.0\\% of 5 live schedules\\, over safety\\.max\\_update\\_percent "
+        "\\(10\\%\\)"
+    )
 
     refused = _run("trackdrive-plan.yml", "plan", pr.root, sandbox, github)
     assert refused.failed is not None
@@ -162,7 +167,7 @@ def test_plan_check_fails_on_a_threshold_breach_until_a_reviewed_config_commit(
         f"error: the apply after merging would refuse this plan: {breach}"
     )
     (comment,) = github.comments_on(REPO, 1)
-    assert breach in comment["body"]
+    assert breach_cell in comment["body"]
 
     config.write_text(
         "safety:\n  min_live_for_percent: 1\n  max_update_percent: 50\n", encoding="utf-8"
@@ -170,7 +175,7 @@ def test_plan_check_fails_on_a_threshold_breach_until_a_reviewed_config_commit(
     allowed = _run("trackdrive-plan.yml", "plan", pr.root, sandbox, github)
     assert allowed.failed is None, allowed.failed
     (comment,) = github.comments_on(REPO, 1)
-    assert breach not in comment["body"]
+    assert breach_cell not in comment["body"]
 
 
 def test_apply_workflow_applies_exactly_the_saved_plan_shown_before_approval(
@@ -184,8 +189,8 @@ def test_apply_workflow_applies_exactly_the_saved_plan_shown_before_approval(
     assert planned.failed is None, planned.failed
     assert planned.job_outputs == {"changes": "true"}
     assert planned.summary.startswith("## The plan this run will apply\n")
-    assert "Solar - West" in planned.summary
-    assert "Solar - East" in planned.summary
+    assert "Solar \\- West" in planned.summary
+    assert "Solar \\- East" in planned.summary
     saved = tmp_path / "artifacts" / "trackdrive-plan" / "plan.json"
     assert sorted(c["name"] for c in json.loads(saved.read_text("utf-8"))["changes"]) == [
         "Solar - East",
