@@ -16,7 +16,8 @@ from pathlib import Path
 
 import httpx
 
-from reconciler.sandbox import SandboxConfig, create_app
+from reconciler.errors import MissingExtraError
+from reconciler.sandbox.config import SandboxConfig
 from reconciler.trackdrive import (
     ENV_PRIVATE_KEY,
     ENV_PUBLIC_KEY,
@@ -112,6 +113,13 @@ async def open_client(
         async with build_http_client(account, timeout=target.timeout) as http:
             yield client(http)
         return
+    try:
+        from reconciler.sandbox.app import create_app  # noqa: PLC0415 (optional extra)
+    except ImportError:
+        raise MissingExtraError(
+            "--sandbox needs the sandbox extra (starlette, uvicorn), which is not installed",
+            hint="pip install 'trackdrive-reconciler[sandbox]'",
+        ) from None
     target.sandbox_db.parent.mkdir(parents=True, exist_ok=True)
     config = SandboxConfig(db_path=str(target.sandbox_db), seed="demo")
     app = create_app(config)

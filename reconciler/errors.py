@@ -13,6 +13,7 @@
     ├── PlanFileError               a saved plan that cannot be read or whose specs changed
     ├── UnsafePlanError             a safety threshold is exceeded; ``--force`` overrides
     ├── StalePlanError              live records changed since the saved plan was made
+    ├── MissingExtraError           an optional part (the sandbox) is not installed
     ├── ApplyError                  some changes failed or the account did not converge
     │   ├── ApplyInterruptedError   Ctrl-C stopped the apply (exit 130, as shells expect)
     │   ├── ApplyLockedError        another apply to the account runs on this machine
@@ -52,6 +53,7 @@ __all__ = [
     "CredentialsError",
     "InconsistentListingError",
     "Issue",
+    "MissingExtraError",
     "NameConflictError",
     "NotFoundError",
     "PlanError",
@@ -140,6 +142,10 @@ class PlanError(ReconcilerError):
 
 class PlanFileError(ReconcilerError):
     """A saved plan file is unreadable, of another format version, or out of date."""
+
+
+class MissingExtraError(ReconcilerError):
+    """An optional extra is not installed (``--sandbox`` without ``[sandbox]``)."""
 
 
 class UnsafePlanError(ReconcilerError):

@@ -60,11 +60,14 @@ def drift_command(
 ) -> int:
     """Report how the account differs from the specs: changed, missing, unmanaged.
 
-    Exit 0 when there is no drift (one line of output), 2 when there is, 1 on error.
-    Changed schedules show the spec value, the live value and, where the record has them,
-    when it was edited and who paused it. Run it on a timer; --format markdown makes an
-    issue body. With --all-accounts every account in accounts.yaml is checked concurrently,
-    each reported, then a total; the exit code is the worst (error, then drift).
+    Exit 0 when there is no drift (one line of output), 2 when there is, 1 on error. Drift is
+    what apply would change: a managed schedule changed, missing or unwanted. Schedules in no
+    spec are listed too, but are drift only with prune: true or drift: {unmanaged: fail} in
+    reconciler.yaml. Changed schedules show the spec value, the live value and, where the
+    record has them, when it was edited and who paused it. Run it on a timer; --format
+    markdown makes an issue body. With --all-accounts every account in accounts.yaml is
+    checked concurrently, each reported, then a total; the exit code is the worst (error,
+    then drift).
     """
     runs = account_runs(choice, spec, account, fanout=fanout)
     matches = only_matcher(only)

@@ -8,7 +8,6 @@ import typer
 
 from reconciler.sandbox import assumptions
 from reconciler.sandbox.config import SandboxConfig
-from reconciler.sandbox.server import serve
 
 __all__ = ["sandbox_app"]
 
@@ -158,6 +157,16 @@ def serve_command(
         seed_rng=seed_rng,
         make_call_cps=make_call_cps,
     )
+    try:
+        from reconciler.sandbox.server import serve  # noqa: PLC0415 (optional extra)
+    except ImportError:
+        typer.echo(
+            "error: the sandbox server needs the sandbox extra (starlette, uvicorn), which is "
+            "not installed",
+            err=True,
+        )
+        typer.echo("tip: pip install 'trackdrive-reconciler[sandbox]'", err=True)
+        raise typer.Exit(1) from None
 
     def announce(base: str) -> None:
         typer.echo(f"TrackDrive sandbox on {base}/api/v1/schedules (data: {db})", err=True)

@@ -90,7 +90,7 @@ def test_every_pin_carries_hashes(name: str) -> None:
     ]
 
 
-def test_the_action_lock_holds_no_dev_tool() -> None:
-    """The action installs what the reconciler runs on, not the test tools."""
+def test_the_action_lock_holds_no_sandbox_server_or_dev_tool() -> None:
+    """The action installs what the reconciler runs on: not the sandbox extra, not test tools."""
     pins = _lock("action.lock")
-    assert {"pytest", "mypy", "ruff", "hypothesis", "schemathesis"} & set(pins) == set()
+    assert {"pytest", "mypy", "ruff", "hypothesis", "starlette", "uvicorn"} & set(pins) == set()
