@@ -1,6 +1,7 @@
 """One issue labelled ``drift`` that follows the scheduled drift check.
 
-``reconciler drift`` exits 2 when the account differs from the specs, 0 when it matches and 1 on
+``reconciler drift`` exits 2 when a managed schedule differs from its spec (unmanaged ones
+only with ``prune: true`` or ``drift: {unmanaged: fail}``), 0 when nothing does and 1 on
 error. On 2 the open drift issue gets the new report as its body, or is opened if there is none;
 on 0 an open drift issue is closed with a comment saying so; with no drift and no issue, nothing
 is written. On 1 nothing is touched: a failed check says nothing about drift.
