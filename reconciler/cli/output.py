@@ -22,7 +22,9 @@ from rich.console import Console
 from reconciler.cli.style import colour_console, style_report, wants_colour
 from reconciler.cli.usage import is_help_screen, usage_error_lines
 from reconciler.errors import PlanError, ReconcilerError, SpecError
+from reconciler.redact import Redactor, redactor_from_env
 from reconciler.trackdrive import RetryNotice
+from reconciler.untrusted import terminal
 
 __all__ = [
     "EXIT_CHANGES",
@@ -81,9 +83,19 @@ def print_report(text: str) -> None:
         console.print(line)
 
 
+def safe_line(text: str, redactor: Redactor | None = None) -> str:
+    """``text`` as one line for stderr: no key (raw or Base64), no raw control character.
+
+    Error and log lines carry server text and file names: a key a server echoes becomes
+    ``***``, and escape codes or a newline before ``::error::`` become visible escapes.
+    """
+    scrubbed = (redactor or redactor_from_env(os.environ)).scrub(text)
+    return terminal(scrubbed)
+
+
 def announce_retry(notice: RetryNotice) -> None:
     """One stderr line per retry: what, after what, how long, which attempt."""
-    stderr_console().print(str(notice))
+    stderr_console().print(safe_line(str(notice)))
 
 
 def write_out(path: Path, text: str) -> None:
@@ -124,7 +136,7 @@ class _LogLine(logging.Formatter):
         message = record.getMessage()
         if message == "stamina.retry_scheduled":
             message = _retry_line(record.__dict__)
-        return f"{record.levelname.lower()}: {message}"
+        return safe_line(f"{record.levelname.lower()}: {message}")
 
 
 def _retry_line(fields: dict[str, object]) -> str:
@@ -151,13 +163,17 @@ def logging_restored() -> Iterator[None]:
 
 
 def render_error(error: ReconcilerError) -> list[str]:
-    """The lines a person reads for an error: what, where, and what to do next."""
+    """The lines a person reads for an error: what, where, and what to do next.
+
+    Each is one safe line (``safe_line``): messages carry server text and file names.
+    """
     lines = [f"error: {error.message}"]
     if isinstance(error, SpecError | PlanError):
         lines = [f"{issue}" for issue in error.issues] + lines
     if error.hint:
         lines.append(f"tip: {error.hint}")
-    return lines
+    redactor = redactor_from_env(os.environ)
+    return [safe_line(line, redactor) for line in lines]
 
 
 @contextmanager
@@ -172,7 +188,7 @@ def reported_errors(codes: list[int]) -> Iterator[None]:
         codes.append(error.exit_code)
     except OSError as error:
         where = f"{error.filename}: " if error.filename else ""
-        err.print(f"error: {where}{error.strerror or error}")
+        err.print(safe_line(f"error: {where}{error.strerror or error}"))
         codes.append(EXIT_ERROR)
     except typer.Abort:
         err.print("aborted")
@@ -193,3 +209,9 @@ def reported_errors(codes: list[int]) -> Iterator[None]:
     except KeyboardInterrupt:
         err.print("interrupted")
         codes.append(EXIT_INTERRUPTED)
+    except Exception as error:
+        # A bug, not the user's doing; still one line, never a traceback (README, "Untrusted
+        # input"): a hostile input that finds a bug must not get a stack dump printed either.
+        err.print(safe_line(f"error: unexpected {type(error).__name__}: {error}"))
+        err.print("tip: this is a bug in trackdrive-reconciler; please report the command")
+        codes.append(EXIT_ERROR)

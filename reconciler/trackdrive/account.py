@@ -14,6 +14,7 @@ from typing import Final
 from urllib.parse import urlsplit
 
 from reconciler.errors import CredentialsError
+from reconciler.untrusted import is_unsafe_char, terminal
 
 __all__ = [
     "ENV_API_URL",
@@ -33,6 +34,9 @@ ENV_PRIVATE_KEY: Final = "TRACKDRIVE_PRIVATE_KEY"
 _SUBDOMAIN: Final = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?", re.IGNORECASE)
 _TRACKDRIVE_HOST: Final = "trackdrive.com"
 _API_SUFFIX: Final = "/api/v1"
+_SHOWN_URL_CHARS: Final = 200
+# A host name, an IPv4 address, or an IPv6 address (urlsplit strips its brackets).
+_HOST: Final = re.compile(r"[A-Za-z0-9._-]+|[0-9A-Fa-f:.]+(?:%[A-Za-z0-9]+)?")
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -129,20 +133,37 @@ def _subdomain_url(subdomain: str, source: str) -> str:
 
 
 def _normalize_url(url: str, source: str) -> str:
-    """``scheme://host[:port][/prefix]`` without a trailing slash or ``/api/v1``."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    """``scheme://host[:port][/prefix]`` without a trailing slash or ``/api/v1``.
+
+    A URL that may hold a secret (user info, a query) is refused without being repeated; any
+    other malformed URL or port is one ``CredentialsError``, never a ``ValueError``.
+    """
+    if "@" in url:
+        # Keys belong in the environment variables only; a URL is printed in messages. Checked
+        # before anything is parsed, so no other error can repeat the URL and its keys.
         raise CredentialsError(
-            f"{source} must be a URL such as https://acme.trackdrive.com, got '{url}'"
-        )
-    if parts.username is not None or parts.password is not None:
-        # Keys belong in the environment variables only; a URL is printed in messages.
-        raise CredentialsError(
-            f"{source} must not carry credentials; set {ENV_PUBLIC_KEY} and "
+            f"{source} must not carry credentials (it contains '@'); set {ENV_PUBLIC_KEY} and "
             f"{ENV_PRIVATE_KEY} instead"
         )
-    if parts.query or parts.fragment:
-        raise CredentialsError(f"{source} must not have a query or fragment, got '{url}'")
+    if "?" in url or "#" in url:
+        raise CredentialsError(f"{source} must not have a query or fragment")
+    shown = terminal(url[:_SHOWN_URL_CHARS])
+    if any(c.isspace() or is_unsafe_char(c) for c in url):
+        raise CredentialsError(
+            f"{source} is not a valid URL (a space or control character): '{shown}'"
+        )
+    shown = terminal(url[:_SHOWN_URL_CHARS])
+    try:
+        parts = urlsplit(url)
+        port = parts.port  # urlsplit checks the port only when asked
+    except ValueError as exc:
+        raise CredentialsError(f"{source} is not a valid URL ({exc}): '{shown}'") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise CredentialsError(
+            f"{source} must be a URL such as https://acme.trackdrive.com, got '{shown}'"
+        )
+    if port == 0 or not _HOST.fullmatch(parts.hostname):
+        raise CredentialsError(f"{source} is not a valid URL (bad host or port): '{shown}'")
     path = parts.path.rstrip("/")
     # The client adds /api/v1 itself; accept a URL copied with it.
     path = path.removesuffix(_API_SUFFIX)
