@@ -23,12 +23,13 @@ from reconciler.cli.options import (
     only_matcher,
     option_groups,
 )
-from reconciler.cli.output import EXIT_OK, stderr_console
+from reconciler.cli.output import EXIT_OK, safe_line, stderr_console
 from reconciler.cli.selection import account_runs
 from reconciler.errors import ReconcilerError, UsageError
 from reconciler.export import export_specs
 from reconciler.live import LiveSchedule
 from reconciler.loader import find_config, load_config, load_specs, spec_files
+from reconciler.safewrite import write_inside
 from reconciler.spec import ReconcilerConfig
 
 __all__ = ["import_command"]
@@ -118,7 +119,7 @@ def import_command(
     files = export_specs(selected, split=split, header=header, account=kept)
     out.mkdir(parents=True, exist_ok=True)
     for name, text in files.items():
-        (out / name).write_text(text, encoding="utf-8")
+        write_inside(out, out / name, text, new=True)  # never through a (dangling) symlink
         err.print(f"wrote {out / name}")
     err.print(f"Imported {len(selected)} schedules; {_check_tip(out, run.key)} should be empty.")
     return EXIT_OK
@@ -145,11 +146,12 @@ def _adopt(
     )
     err = stderr_console()
     for file, text in sorted(result.files.items()):
-        Path(file).write_text(text, encoding="utf-8")
+        path = Path(file)
+        write_inside(specs_dir, path, text, new=not path.exists())
     for line in result.changes:
-        err.print(f"adopted {line}")
+        err.print(safe_line(f"adopted {line}"))
     for line in result.skipped:
-        err.print(f"not adopted: {line}")
+        err.print(safe_line(f"not adopted: {line}"))
     if not result.files:
         err.print("Nothing to adopt: the specs already match the account.")
     else:
