@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from reconciler.diff import Change, UnknownField, diff_specs
 from reconciler.errors import PlanError
 from reconciler.live import LiveSchedule
+from reconciler.lookalike import lookalike_warnings
 from reconciler.policy import check_policy
 from reconciler.spec import LoadedSpec, ReconcilerConfig
 
@@ -121,7 +122,10 @@ def build_plan(
         ignored=diff.ignored,
         live_count=len(diff.considered),
         unknown=diff.unknown,
-        warnings=diff.warnings,
+        warnings=diff.warnings
+        + lookalike_warnings(
+            [s.spec.name for s in specs] + [r.name for r in diff.considered if r.name_visible]
+        ),
         breaches=verdict.breaches,
         refusals=verdict.refusals,
         fingerprints={r.id: r.fingerprint() for r in sorted(diff.considered, key=lambda r: r.id)},
