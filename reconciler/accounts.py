@@ -41,6 +41,7 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from reconciler.errors import AccountError, Issue, SpecError
+from reconciler.inputlimits import InputLimits
 from reconciler.loader import SpecSet, _read_text, _unknown_key, _validate, load_specs
 from reconciler.location import Location
 from reconciler.spec import LoadedSpec
@@ -413,16 +414,17 @@ class LayeredSpecs:
     overrides: tuple[tuple[LoadedSpec, LoadedSpec], ...]
 
 
-def load_layers(layers: Sequence[Path]) -> LayeredSpecs:
+def load_layers(layers: Sequence[Path], limits: InputLimits | None = None) -> LayeredSpecs:
     """Load each layer and lay them over each other (see the module's docstring).
 
-    One layer is exactly ``load_specs``. Every problem in every layer is reported at once.
+    One layer is exactly ``load_specs`` (within ``limits``, from reconciler.yaml). Every
+    problem in every layer is reported at once.
     """
     issues: list[Issue] = []
     loaded: list[SpecSet] = []
     for layer in layers:
         try:
-            loaded.append(load_specs(layer))
+            loaded.append(load_specs(layer, limits))
         except SpecError as exc:
             issues.extend(exc.issues)
     if issues:

@@ -116,5 +116,6 @@ def _refuse_single_account_options(
 
 def load_run(run: AccountRun) -> Desired:
     """The run's specs, layered, and its config; every problem in them at once."""
-    layered = load_layers(run.layers)
-    return Desired(list(layered.specs.specs), load_config(run.config), layered)
+    config = load_config(run.config)
+    layered = load_layers(run.layers, config.limits)  # limits: bounds on each spec file
+    return Desired(list(layered.specs.specs), config, layered)

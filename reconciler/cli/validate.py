@@ -70,12 +70,13 @@ class _Checked:
 def _check(run: AccountRun) -> _Checked:
     issues: list[Issue] = []
     layered = None
+    limits = None
     try:
-        layered = load_layers(run.layers)
+        limits = load_config(run.config).limits  # bounds the spec files read below
     except SpecError as error:
         issues.extend(error.issues)
     try:
-        load_config(run.config)
+        layered = load_layers(run.layers, limits)
     except SpecError as error:
         issues.extend(error.issues)
     if issues or layered is None:

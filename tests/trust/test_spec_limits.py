@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from reconciler.cli import main
 from reconciler.errors import SpecError
 from reconciler.inputlimits import InputLimits, json_depth_issue, yaml_depth_issue
 from reconciler.loader import load_config, load_specs
@@ -134,5 +135,20 @@ def test_json_depth_is_bounded_before_parsing() -> None:
     issue = json_depth_issue('{"a": "[[[[", "b": ' + "[" * 100, "plan.json", InputLimits())
     assert str(issue) == (
         "plan.json:1:83: nested more than 64 levels deep; flatten it, or raise "
+        "limits.max_depth in reconciler.yaml"
+    )
+
+
+def test_validate_applies_the_limits_from_reconciler_yaml(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`limits:` beside the specs lowers the bound that validate enforces, by path:line:col."""
+    specs = tmp_path / "schedules.d"
+    specs.mkdir()
+    (specs / "a.yaml").write_text(VALID)
+    (tmp_path / "reconciler.yaml").write_text("limits:\n  max_depth: 2\n")
+    assert main(["validate", "--specs", str(specs)]) == 1
+    assert capsys.readouterr().err.splitlines()[0] == (
+        f"{specs}/a.yaml:2:5: nested more than 2 levels deep; flatten it, or raise "
         "limits.max_depth in reconciler.yaml"
     )
