@@ -6,6 +6,7 @@ import os
 import time
 
 from reconciler.cli.output import announce_retry, stderr_console
+from reconciler.cli.progress import PageProgress
 from reconciler.connect import Target, open_client
 from reconciler.live import LiveSchedule
 from reconciler.trackdrive import TrackDriveClient
@@ -31,14 +32,19 @@ async def read_live(
     prefix = f"[{label}] " if label else ""
     err.print(f"{prefix}Reading live schedules from {target.describe(os.environ)} …")
     started = time.monotonic()
-    if client is None:
-        async with open_client(target, os.environ, on_retry=announce_retry) as own:
-            live = await own.list_schedules(consistent=consistent)
-            requests = own.stats.requests
-    else:
-        before = client.stats.requests
-        live = await client.list_schedules(consistent=consistent)
-        requests = client.stats.requests - before
+    # Several accounts read at once share the terminal: plain lines for them, not live bars.
+    progress = PageProgress(err, prefix=prefix, live=label is None)
+    try:
+        if client is None:
+            async with open_client(target, os.environ, on_retry=announce_retry) as own:
+                live = await own.list_schedules(consistent=consistent, on_page=progress)
+                requests = own.stats.requests
+        else:
+            before = client.stats.requests
+            live = await client.list_schedules(consistent=consistent, on_page=progress)
+            requests = client.stats.requests - before
+    finally:
+        progress.close()
     err.print(
         f"{prefix}Read {len(live)} schedules in {requests} request{'s' if requests != 1 else ''} "
         f"({time.monotonic() - started:.1f}s)."

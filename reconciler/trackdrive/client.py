@@ -39,7 +39,7 @@ from reconciler.trackdrive.exchange import (
 from reconciler.trackdrive.limiter import Limiter
 from reconciler.trackdrive.wire import WireError, encode_params, read_page, read_record
 
-__all__ = ["TrackDriveClient"]
+__all__ = ["PageCallback", "TrackDriveClient"]
 
 T = TypeVar("T")
 
@@ -55,6 +55,12 @@ _LISTING_READS: Final = 3
 
 # A listed schedule: decoded once where its page is read, and the raw record it came from.
 _Row = tuple[LiveSchedule, dict[str, Any]]
+# on_page(done, total): pages read so far, and the page count (None when the answer is silent).
+PageCallback = Callable[[int, int | None], None]
+
+
+def _no_progress(done: int, total: int | None) -> None:
+    """No one watches the pages go by."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,14 +145,19 @@ class TrackDriveClient:
         """Every schedule record of the account, raw, in the server's order, each id once."""
         return [record for _, record in await self._list({})]
 
-    async def list_schedules(self, *, consistent: bool = False) -> list[LiveSchedule]:
+    async def list_schedules(
+        self, *, consistent: bool = False, on_page: PageCallback | None = None
+    ) -> list[LiveSchedule]:
         """Every schedule of the account, in the server's order, each id once.
 
         A listing whose count disagrees with its records is re-read; if it still does after
         the last reading, ``consistent`` makes that an InconsistentListingError (apply must
         not act on a listing that may miss a schedule) instead of a logged warning.
+        ``on_page(done, total)`` hears of each page read (``total`` None when not said), for
+        a progress display; a re-reading counts from 1 again.
         """
-        return [schedule for schedule, _ in await self._list({}, consistent=consistent)]
+        rows = await self._list({}, consistent=consistent, on_page=on_page)
+        return [schedule for schedule, _ in rows]
 
     async def find_by_name(self, name: str) -> list[LiveSchedule]:
         """The schedules named exactly ``name`` (none, one, or several: names are not unique)."""
@@ -241,12 +252,18 @@ class TrackDriveClient:
 
     # -- listing ---------------------------------------------------------------------------
 
-    async def _list(self, filters: Mapping[str, str], *, consistent: bool = False) -> list[_Row]:
+    async def _list(
+        self,
+        filters: Mapping[str, str],
+        *,
+        consistent: bool = False,
+        on_page: PageCallback | None = None,
+    ) -> list[_Row]:
         """All pages of a (filtered) list, re-read while its count says rows moved meanwhile."""
         rows: list[_Row] = []
         expected: int | None = None
         for reading in range(1, _LISTING_READS + 1):
-            rows, expected = await self._list_once(filters)
+            rows, expected = await self._list_once(filters, on_page or _no_progress)
             if expected is None or expected == len(rows):
                 return rows
             logger.warning(
@@ -268,14 +285,26 @@ class TrackDriveClient:
             )
         return rows
 
-    async def _list_once(self, filters: Mapping[str, str]) -> tuple[list[_Row], int | None]:
+    async def _list_once(
+        self, filters: Mapping[str, str], on_page: PageCallback
+    ) -> tuple[list[_Row], int | None]:
         """One reading of every page, and the record count page 1 announced (if any)."""
         first = await self._page(1, filters)
         pages = self._page_count(first)
+        on_page(1, pages)
         if pages is None:
-            everything = await self._pages_until_empty(first, filters)
+            everything = await self._pages_until_empty(first, filters, on_page)
         else:
-            rest = await _all(self._page(n, filters) for n in range(2, pages + 1))
+            done = 1
+
+            async def counted(number: int) -> _SchedulePage:
+                nonlocal done
+                page = await self._page(number, filters)
+                done += 1
+                on_page(done, pages)
+                return page
+
+            rest = await _all(counted(n) for n in range(2, pages + 1))
             everything = [first, *rest]
         if not filters:
             self._listing_pages = len(everything)
@@ -297,7 +326,7 @@ class TrackDriveClient:
         return pages
 
     async def _pages_until_empty(
-        self, first: _SchedulePage, filters: Mapping[str, str]
+        self, first: _SchedulePage, filters: Mapping[str, str], on_page: PageCallback
     ) -> list[_SchedulePage]:
         """Pages one by one, for an answer without paging metadata (a bare array)."""
         pages = [first]
@@ -314,6 +343,7 @@ class TrackDriveClient:
                 break
             seen |= ids
             pages.append(page)
+            on_page(len(pages), None)
         return pages
 
     def _too_many_pages(self, what: str) -> BoundExceededError:
