@@ -13,7 +13,7 @@ import stamina
 
 from tests.apply.scenario import FAULT_SEED
 from tests.cli.conftest import account, specs_dir
-from tests.support.sandbox_server import MakeSandbox, RunningSandbox
+from tests.support.sandbox_server import MakeSandbox, RunningSandbox, counting_clock
 
 __all__ = ["account", "faulty_account", "no_waits", "specs_dir"]
 
@@ -33,10 +33,12 @@ def no_waits() -> Iterator[None]:
 def faulty_account(make_sandbox: MakeSandbox, monkeypatch: pytest.MonkeyPatch) -> RunningSandbox:
     """Like ``account``, on a sandbox whose random faults are seeded (all off until set).
 
-    The rate limit keeps the wall clock: apply's own client learns a rate from 429s and
-    waits in real time, so a bucket that never refilled would stall it.
+    The rate limit's bucket runs on a clock that moves a fixed step per request, never on the
+    wall clock: a 2 rps bucket then refills 0.9 of a token per request, so after its first ten
+    requests about one in ten is throttled whatever the machine's speed, and it never stalls
+    (apply's client waits the Retry-After in real time and learns a rate from the 429s).
     """
-    sandbox = make_sandbox(seed_rng=FAULT_SEED)
+    sandbox = make_sandbox(seed_rng=FAULT_SEED, clock=counting_clock(0.45))
     monkeypatch.setenv("TRACKDRIVE_API_URL", sandbox.base_url)
     monkeypatch.setenv("TRACKDRIVE_PUBLIC_KEY", sandbox.config.public_key)
     monkeypatch.setenv("TRACKDRIVE_PRIVATE_KEY", sandbox.config.private_key)

@@ -13,6 +13,7 @@ sandbox app (new database, clock, stats and faults) a test mounts on it. A test 
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import socket
 import threading
 import time
@@ -36,6 +37,7 @@ __all__ = [
     "MakeSandbox",
     "RunningSandbox",
     "SandboxPool",
+    "counting_clock",
     "frozen_clock",
     "running_sandbox",
 ]
@@ -62,6 +64,17 @@ def frozen_clock() -> SandboxClock:
     (or ``RunningSandbox.advance_clock``) refills it.
     """
     return SandboxClock(ticks=lambda: 0.0)
+
+
+def counting_clock(step: float) -> SandboxClock:
+    """A sandbox clock whose rate-limit time moves ``step`` seconds each time it is read.
+
+    The bucket reads it once per API request, so with ``rate_limit_rps`` R each request refills
+    ``R * step`` tokens: which share of requests is throttled follows from their count alone,
+    however fast or slow the machine runs them, and the bucket never stalls for good.
+    """
+    ticks = itertools.count()
+    return SandboxClock(ticks=lambda: next(ticks) * step)
 
 
 @dataclass
