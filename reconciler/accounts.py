@@ -210,9 +210,21 @@ class Accounts:
         raise AccountError(message, hint="`reconciler accounts` lists them")
 
     def matrix(self) -> dict[str, list[dict[str, str]]]:
-        """The accounts as a GitHub Actions matrix: one job per account."""
+        """The accounts as a GitHub Actions matrix: one job per account.
+
+        Beside ``account`` and ``environment``, each entry names its key variables, so a job
+        can read the secrets of the same names (``secrets[matrix.public_key_env]``).
+        """
         return {
-            "include": [{"account": a.key, "environment": a.environment} for a in self.accounts]
+            "include": [
+                {
+                    "account": a.key,
+                    "environment": a.environment,
+                    "public_key_env": a.public_key_env,
+                    "private_key_env": a.private_key_env,
+                }
+                for a in self.accounts
+            ]
         }
 
 

@@ -21,7 +21,8 @@ def accounts_command(
         bool,
         typer.Option(
             "--json",
-            help='A GitHub Actions matrix: {"include": [{"account": …, "environment": …}]}.',
+            help='A GitHub Actions matrix: {"include": [{"account": …, "environment": …, '
+            '"public_key_env": …, "private_key_env": …}]}.',
         ),
     ] = False,
     accounts_file: AccountsFileOption = DEFAULT_ACCOUNTS_FILE,

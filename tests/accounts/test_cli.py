@@ -104,8 +104,18 @@ def test_accounts_json_is_a_github_actions_matrix(
     assert main(["accounts", "--json"]) == 0
     assert json.loads(capsys.readouterr().out) == {
         "include": [
-            {"account": "prod", "environment": "trackdrive-prod"},
-            {"account": "staging", "environment": "trackdrive-staging"},
+            {
+                "account": "prod",
+                "environment": "trackdrive-prod",
+                "public_key_env": "TRACKDRIVE_PROD_PUBLIC_KEY",
+                "private_key_env": "TRACKDRIVE_PROD_PRIVATE_KEY",
+            },
+            {
+                "account": "staging",
+                "environment": "trackdrive-staging",
+                "public_key_env": "TRACKDRIVE_STAGING_PUBLIC_KEY",
+                "private_key_env": "TRACKDRIVE_STAGING_PRIVATE_KEY",
+            },
         ]
     }
 

@@ -78,8 +78,18 @@ def test_the_matrix_lists_each_account_with_its_environment() -> None:
     accounts = load_accounts(TWO_ACCOUNTS / "accounts.yaml")
     assert accounts.matrix() == {
         "include": [
-            {"account": "acme-prod", "environment": "trackdrive-acme-prod"},
-            {"account": "acme-staging", "environment": "staging"},
+            {
+                "account": "acme-prod",
+                "environment": "trackdrive-acme-prod",
+                "public_key_env": "TRACKDRIVE_ACME_PROD_PUBLIC_KEY",
+                "private_key_env": "TRACKDRIVE_ACME_PROD_PRIVATE_KEY",
+            },
+            {
+                "account": "acme-staging",
+                "environment": "staging",
+                "public_key_env": "STAGING_PUBLIC",
+                "private_key_env": "STAGING_PRIVATE",
+            },
         ]
     }
 

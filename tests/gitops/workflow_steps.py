@@ -182,7 +182,10 @@ def _artifact(
             assert given.get("if-no-files-found") != "error", f"nothing to upload at {source}"
             return
         folder.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(source, folder / source.name)
+        if source.is_dir():  # a directory uploads its files, as the action does
+            shutil.copytree(source, folder, dirs_exist_ok=True)
+        else:
+            shutil.copy2(source, folder / source.name)
         return
     assert folder.is_dir(), f"no artifact named {given['name']!r} was uploaded"
     target = Path(given["path"])
