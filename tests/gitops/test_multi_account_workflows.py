@@ -116,7 +116,7 @@ def test_the_pr_workflow_posts_one_comment_with_a_section_per_account(
     body = comment["body"]
     assert body.startswith(f"{PLAN_MARKER}\n### TrackDrive plan: 2 accounts: 1 with changes")
     assert "| `acme-prod` | ✅ no changes |" in body
-    assert "| `acme-staging` | 🟡 0 to create, 1 to update, 0 to delete |" in body
+    assert "| `acme-staging` | 🟡 0 to create\\, 1 to update\\, 0 to delete |" in body
     assert "<details><summary><code>acme-prod</code>: no changes</summary>" in body
     assert "<details open><summary><code>acme-staging</code>:" in body
     assert body.count(PLAN_MARKER) == 1
