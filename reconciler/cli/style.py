@@ -24,8 +24,6 @@ _HEAD = re.compile(r"^(?P<sign>[+~?-]) (?P<word>[a-z]+)\b")
 _SOURCE = re.compile(r"  \[[^\]]*\]$")
 _FIELD = re.compile(r"^ {4}(?P<field>[a-z_]+): ")
 _ARROW = " → "
-_SPEC = "spec "
-_LIVE = ", live "
 _STARTS = (
     ("Plan: ", "bold"),
     ("Drift: ", "bold"),
@@ -110,15 +108,8 @@ def _is_aside(line: str) -> bool:
 
 
 def _style_values(text: Text, line: str, start: int) -> None:
-    """``old → new``: old dimmed, new bold; drift's ``spec X, live Y``: X bold, Y dimmed."""
+    """``old → new`` (plan and drift alike): old dimmed, new bold."""
     value = line[start:]
-    if value.startswith(_SPEC):
-        cut = _find_outside_quotes(value, _LIVE)
-        if cut is not None:
-            text.stylize("dim", start, start + len(_SPEC))
-            text.stylize("bold", start + len(_SPEC), start + cut)
-            text.stylize("dim", start + cut, len(line))
-            return
     arrow = _find_outside_quotes(value, _ARROW)
     if arrow is None:
         text.stylize("bold", start, len(line))

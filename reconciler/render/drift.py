@@ -71,14 +71,15 @@ def _text(report: DriftReport, *, show_unmanaged: bool) -> str:
         extra = f"; {_unmanaged_note(report)}" if report.unmanaged else ""
         return f"No drift: the account matches the specs ({report.in_sync} in sync{extra}).\n"
     lines = [f"Drift: {_summary(report)}.", ""]
+    if report.changed:
+        # The plan's form, `live → spec`, so a field change reads the same in plan and drift.
+        lines.extend(["Changed fields read live → spec (what apply would set).", ""])
     for item in report.changed:
         stamp = _audit_text(item.audit)
         lines.append(
             f"~ changed {shown(item.name)} (id {item.id})" + (f"  [{stamp}]" if stamp else "")
         )
-        lines.extend(
-            f"    {f.field}: spec {brief(f.after)}, live {brief(f.before)}" for f in item.fields
-        )
+        lines.extend(f"    {f.field}: {brief(f.before)} → {brief(f.after)}" for f in item.fields)
     lines.extend(
         f"+ missing {shown(i.name)}" + (f"  [{i.source}]" if i.source else "")
         for i in report.missing

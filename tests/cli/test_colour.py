@@ -47,7 +47,7 @@ def _drift() -> DriftReport:
                 202,
                 fields=(
                     FieldChange("sortable_order", 30, 20),
-                    FieldChange("name", "a, live b", "c"),
+                    FieldChange("name", "a → b", "c"),
                 ),
                 audit={"user_updated_at": "2026-08-11T17:17:12-04:00"},
             ),

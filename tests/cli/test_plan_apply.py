@@ -185,7 +185,8 @@ def test_drift_reports_ui_edit(
     assert main(["drift", "--specs", str(specs_dir)]) == 2
     out = capsys.readouterr().out
     assert 'changed "Solar - West"' in out
-    assert "paused: spec false, live true" in out
+    assert "Changed fields read live → spec (what apply would set)." in out
+    assert "    paused: true → false\n" in out
     assert main(["drift", "--specs", str(specs_dir), "--format", "json"]) == 2
     data = json.loads(capsys.readouterr().out)
     assert data["summary"]["changed"] == 1
