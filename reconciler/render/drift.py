@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from decimal import Decimal
 from typing import Any, Literal, assert_never
 
@@ -11,7 +12,14 @@ from reconciler.drift import DriftItem, DriftReport
 from reconciler.normalize import FieldValue
 from reconciler.render.common import brief, markdown_cell, shown, terminal_lines, unmanaged_line
 
-__all__ = ["DRIFT_FORMAT_VERSION", "DRIFT_MARKER", "drift_to_data", "render_drift"]
+__all__ = [
+    "DRIFT_FORMAT_VERSION",
+    "DRIFT_MARKER",
+    "audit_text",
+    "drift_to_data",
+    "readable_moment",
+    "render_drift",
+]
 
 DRIFT_FORMAT_VERSION = 1
 DRIFT_MARKER = "<!-- trackdrive-reconciler:drift -->"
@@ -50,10 +58,41 @@ def _summary(report: DriftReport) -> str:
     )
 
 
-def _audit_text(audit: Mapping[str, str] | None) -> str:
+def readable_moment(value: str) -> str:
+    """``2026-08-11T17:17:12.378-04:00`` → ``2026-08-11 17:17:12 UTC-04:00``.
+
+    To the second, in the zone the account answered in (TrackDrive stamps times in the
+    account's zone), with that zone's offset stated; a time without an offset is said to be
+    UTC only when it is marked so. Text that is not a time is returned unchanged (the renderer
+    escapes it like any other live text).
+    """
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    shown_time = moment.strftime("%Y-%m-%d %H:%M:%S")
+    offset = moment.utcoffset()
+    if offset is None:
+        return f"{shown_time} (no zone given)"
+    if not offset:
+        return f"{shown_time} UTC"
+    minutes = int(offset.total_seconds()) // 60
+    sign = "-" if minutes < 0 else "+"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"{shown_time} UTC{sign}{hours:02d}:{rest:02d}"
+
+
+def audit_text(audit: Mapping[str, str] | None) -> str:
+    """When and by whom, each time once: ``updated`` is left out when it equals ``edited``."""
     if not audit:
         return ""
-    parts = [f"{label} {audit[key]}" for key, label in _AUDIT_LABELS if key in audit]
+    values = {key: audit[key] for key, _ in _AUDIT_LABELS if key in audit}
+    times = {key: readable_moment(v) for key, v in values.items() if key != "paused_by_user_id"}
+    if "user_updated_at" in times and times.get("updated_at") == times["user_updated_at"]:
+        del values["updated_at"]
+    parts = [
+        f"{label} {times.get(key, values[key])}" for key, label in _AUDIT_LABELS if key in values
+    ]
     return "; ".join(parts)
 
 
@@ -75,7 +114,7 @@ def _text(report: DriftReport, *, show_unmanaged: bool) -> str:
         # The plan's form, `live → spec`, so a field change reads the same in plan and drift.
         lines.extend(["Changed fields read live → spec (what apply would set).", ""])
     for item in report.changed:
-        stamp = _audit_text(item.audit)
+        stamp = audit_text(item.audit)
         lines.append(
             f"~ changed {shown(item.name)} (id {item.id})" + (f"  [{stamp}]" if stamp else "")
         )
@@ -109,7 +148,7 @@ def _markdown(report: DriftReport) -> str:
         ]
         lines.append("|---|---|---|---|---|")
         for item in report.changed:
-            stamp = markdown_cell(_audit_text(item.audit))
+            stamp = markdown_cell(audit_text(item.audit))
             for f in item.fields:
                 spec_value = markdown_cell(brief(f.after))
                 live_value = markdown_cell(brief(f.before))
