@@ -434,6 +434,19 @@ class TrackDriveClient:
                 adopted = await self._committed_meanwhile(failed, name, already_named)
                 if adopted is not None:
                     return adopted
+                if failed.status is None:
+                    # No answer at all: not found yet is not "not created". The POST may still
+                    # be committing on the server, and a second POST would then duplicate it.
+                    # Give up on this change; the next run's plan sees what happened.
+                    error = failed.to_api_error()
+                    error.hint = (
+                        f"the POST for '{name}' got no answer and no schedule by that name "
+                        "exists yet; it may still be created, so it was not sent again: plan "
+                        "again in a minute, and apply creates it only if it is still missing"
+                    )
+                    raise error from None
+                # The server answered (a 5xx), so it is done with the request: a lookup that
+                # finds nothing means nothing was created, and sending again is safe.
                 if not failed.retryable or last_attempt:
                     raise failed.to_api_error() from None
             else:

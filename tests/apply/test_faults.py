@@ -177,3 +177,31 @@ def test_writes_that_time_out_are_reported_and_a_rerun_converges(
     _check_first_apply(code, first, faulty_account, scenario)
     assert main(_apply(scenario)) == 0
     _converges(faulty_account, scenario, capsys.readouterr().err)
+
+
+def test_creates_that_time_out_and_commit_later_are_never_sent_twice(
+    faulty_account: RunningSandbox,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A POST that timed out but commits afterwards is not resent: no name is held twice."""
+    scenario = build_scenario(faulty_account, tmp_path)
+    faulty_account.reset()
+    # The body is read on arrival, so each parked write commits once released: the
+    # "timed out, yet applied later" case that a resend would turn into a duplicate.
+    with (
+        stamina.set_testing(True, attempts=3, cap=True),
+        faulty_account.hold_writes(read_body_first=True) as gate,
+    ):
+        code = main(_apply(scenario, "--no-verify", "--timeout", str(_TIMEOUT_S)))
+        assert gate.held > 0
+    first = capsys.readouterr().err
+    posts = faulty_account.stats()["by_route"]["POST /api/v1/schedules"]
+    assert code == 1
+    creates = first.count("] failed  create ")
+    assert creates > 0
+    assert posts == creates  # each create POSTed once, never again after its timeout
+    assert duplicated_names(faulty_account) == {}
+    assert main(_apply(scenario)) == 0
+    _converges(faulty_account, scenario, capsys.readouterr().err)
+    assert duplicated_names(faulty_account) == {}

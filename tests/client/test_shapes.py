@@ -250,14 +250,19 @@ async def test_an_unknown_outcome_found_committed_is_adopted() -> None:
     assert len(account.schedules) == 1
 
 
-async def test_an_unknown_outcome_not_committed_is_sent_again() -> None:
-    """A POST that timed out before committing, and is not found by name, is sent again."""
+async def test_an_unanswered_post_not_found_is_not_sent_again() -> None:
+    """A POST that got no answer and is not found by name may still commit: never resent."""
     account = FakeAccount(["timeout-before-commit"])
     async with mocked(account) as client:
-        created = await client.create_schedule({"name": "Solar"})
-    assert created.id == 100
-    assert account.posts == 2
-    assert len(account.schedules) == 1
+        with pytest.raises(TransportError) as caught:
+            await client.create_schedule({"name": "Solar"})
+    assert caught.value.hint == (
+        "the POST for 'Solar' got no answer and no schedule by that name exists yet; it may "
+        "still be created, so it was not sent again: plan again in a minute, and apply "
+        "creates it only if it is still missing"
+    )
+    assert account.posts == 1
+    assert account.schedules == []
 
 
 async def test_a_create_whose_name_exists_is_a_conflict_and_never_sent() -> None:
