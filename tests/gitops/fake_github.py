@@ -13,27 +13,23 @@ for a token without push access) and records every request.
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-import uvicorn
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
-from starlette.types import ASGIApp, Receive, Scope, Send
+
+from tests.support.asgi_server import Slot, ThreadedServer
 
 __all__ = ["FakeGitHub", "GitHubHost", "Recorded"]
 
 TOKEN = "ghs_FAKETOKEN_e3b0c44298fc1c149afbf4c8996fb924"
-_START_TIMEOUT = 10.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,65 +222,21 @@ def _public(comment: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in comment.items() if k not in ("repo", "issue")}
 
 
-class _Slot:
-    """An ASGI app forwarding to whichever fake is mounted (503 while none is)."""
-
-    def __init__(self) -> None:
-        self.app: ASGIApp | None = None
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "lifespan":
-            while True:
-                message = await receive()
-                if message["type"] == "lifespan.startup":
-                    await send({"type": "lifespan.startup.complete"})
-                else:
-                    await send({"type": "lifespan.shutdown.complete"})
-                    return
-        if self.app is None:
-            await send({"type": "http.response.start", "status": 503, "headers": []})
-            await send({"type": "http.response.body", "body": b"no fake mounted"})
-            return
-        await self.app(scope, receive, send)
-
-
 class GitHubHost:
-    """One uvicorn server in a thread on a free 127.0.0.1 port; ``mounted()`` serves a fake."""
+    """One threaded server on a free 127.0.0.1 port; ``mounted()`` serves a fake."""
 
     def __init__(self) -> None:
-        self._slot = _Slot()
-        self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-        self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self._socket.bind(("127.0.0.1", 0))
-        self.origin = f"http://127.0.0.1:{self._socket.getsockname()[1]}"
-        self._server = uvicorn.Server(
-            uvicorn.Config(
-                self._slot,
-                ws="none",
-                log_config=None,
-                log_level="warning",
-                access_log=False,
-                lifespan="on",
-            )
-        )
-        self._thread = threading.Thread(
-            target=self._server.run, kwargs={"sockets": [self._socket]}, daemon=True
-        )
+        self._slot = Slot("fake")
+        self._server = ThreadedServer(self._slot, what="the fake GitHub server")
+        self.origin = self._server.base_url
 
     def start(self) -> None:
         """Start serving; returns once the server accepts connections."""
-        self._thread.start()
-        deadline = time.monotonic() + _START_TIMEOUT
-        while not self._server.started:
-            if not self._thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError("the fake GitHub server did not start")
-            time.sleep(0.002)
+        self._server.start()
 
     def stop(self) -> None:
         """Stop the server and free the port."""
-        self._server.should_exit = True
-        self._thread.join(timeout=_START_TIMEOUT)
-        self._socket.close()
+        self._server.stop()
 
     @contextmanager
     def mounted(self, fake: FakeGitHub) -> Iterator[FakeGitHub]:

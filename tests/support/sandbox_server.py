@@ -14,22 +14,18 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
-import socket
 import threading
-import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
-import uvicorn
-from starlette.applications import Starlette
-from starlette.types import Receive, Scope, Send
 
 from reconciler.sandbox import SandboxConfig, create_app
 from reconciler.sandbox.clock import SandboxClock
 from reconciler.sandbox.faults import quiet_dropped_responses
+from tests.support.asgi_server import Slot, ThreadedServer
 from tests.support.gates import WriteGate
 
 __all__ = [
@@ -44,7 +40,6 @@ __all__ = [
 
 #: What ``POST /api/v1/schedules`` accepts; ``seed_schedules`` PUTs every other field.
 POST_FIELDS = ("name", "offer_id", "description", "paused")
-_START_TIMEOUT = 10.0
 
 
 def http_client(base_url: str, **kwargs: Any) -> httpx.Client:
@@ -89,7 +84,7 @@ class RunningSandbox:
     config: SandboxConfig
     clock: SandboxClock
     _http: httpx.Client = field(repr=False, compare=False)
-    _slot: _Slot = field(repr=False, compare=False)
+    _slot: Slot = field(repr=False, compare=False)
 
     @contextmanager
     def hold_writes(
@@ -164,72 +159,20 @@ class RunningSandbox:
         return created
 
 
-class _Slot:
-    """An ASGI app forwarding to whichever sandbox app is mounted (503 while none is)."""
-
-    def __init__(self) -> None:
-        self.app: Starlette | WriteGate | None = None
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "lifespan":
-            while True:
-                message = await receive()
-                if message["type"] == "lifespan.startup":
-                    await send({"type": "lifespan.startup.complete"})
-                else:
-                    await send({"type": "lifespan.shutdown.complete"})
-                    return
-        app = self.app
-        if app is None:
-            await send({"type": "http.response.start", "status": 503, "headers": []})
-            await send({"type": "http.response.body", "body": b"no sandbox mounted"})
-            return
-        await app(scope, receive, send)
-
-
-def _tcp_socket() -> socket.socket:
-    # IPPROTO_TCP explicitly: asyncio only sets TCP_NODELAY on sockets that say they are TCP,
-    # and without it every keep-alive response waits ~40 ms for a delayed ACK.
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    return sock
-
-
 class _Host:
-    """One uvicorn server in a thread on a free 127.0.0.1 port, serving a ``_Slot``."""
+    """One threaded server on a free 127.0.0.1 port, serving whichever sandbox is mounted."""
 
     def __init__(self) -> None:
-        self.slot = _Slot()
-        self._socket = _tcp_socket()
-        self.base_url = f"http://127.0.0.1:{self._socket.getsockname()[1]}"
-        self._server = uvicorn.Server(
-            uvicorn.Config(
-                self.slot,
-                ws="none",
-                log_config=None,
-                log_level="warning",
-                access_log=False,
-                lifespan="on",
-            )
-        )
+        self.slot = Slot("sandbox")
+        self._server = ThreadedServer(self.slot, what="the sandbox server")
+        self.base_url = self._server.base_url
         quiet_dropped_responses()
-        self._thread = threading.Thread(
-            target=self._server.run, kwargs={"sockets": [self._socket]}, daemon=True
-        )
 
     def start(self) -> None:
-        self._thread.start()
-        deadline = time.monotonic() + _START_TIMEOUT
-        while not self._server.started:
-            if not self._thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError("the sandbox server did not start")
-            time.sleep(0.002)
+        self._server.start()
 
     def stop(self) -> None:
-        self._server.should_exit = True
-        self._thread.join(timeout=_START_TIMEOUT)
-        self._socket.close()
+        self._server.stop()
 
     @contextmanager
     def mounted(

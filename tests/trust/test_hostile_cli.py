@@ -7,21 +7,18 @@ no line that starts with a workflow command, and never a traceback; errors exit 
 from __future__ import annotations
 
 import base64
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from reconciler.cli import main
+from tests.support.asgi_server import ThreadedServer
 from tests.support.sandbox_server import RunningSandbox
 from tests.trust.hostile import HOSTILE_NAMES, assert_terminal_safe
 
@@ -49,22 +46,12 @@ _APP = Starlette(routes=[Route("/{mode}/api/v1/schedules", _answer)])
 @contextmanager
 def _serving() -> Iterator[str]:
     """The hostile app on a real socket on 127.0.0.1, for the duration of a test."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(_APP, log_level="critical", lifespan="off"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    for _ in range(1000):  # waits for an event (the server started), not for a duration
-        if server.started:
-            break
-        time.sleep(0.01)
+    server = ThreadedServer(_APP, what="the hostile server")
+    server.start()
     try:
-        yield f"http://127.0.0.1:{port}"
+        yield server.base_url
     finally:
-        server.should_exit = True
-        thread.join(10)
-        sock.close()
+        server.stop()
 
 
 @pytest.fixture
