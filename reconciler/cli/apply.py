@@ -117,45 +117,38 @@ def apply_command(
                 target,
                 loaded,
                 settings,
-                plan_file=plan_file,
-                only=(only, matches),
-                auto_approve=auto_approve,
-                force=force,
-                journal=journal,
-                verify=not no_verify,
-                show_unmanaged=show_unmanaged,
+                _Choices(
+                    plan_file=plan_file,
+                    only=(only, matches),
+                    auto_approve=auto_approve,
+                    force=force,
+                    journal=journal,
+                    verify=not no_verify,
+                    show_unmanaged=show_unmanaged,
+                ),
             )
         )
 
 
+@dataclasses.dataclass(frozen=True)
+class _Choices:
+    """What the operator asked of this apply, beyond the account and the specs."""
+
+    plan_file: Path | None
+    only: tuple[str | None, Callable[[str], bool]]
+    auto_approve: bool
+    force: bool
+    journal: Path | None
+    verify: bool
+    show_unmanaged: bool
+
+
 async def _apply(
-    target: Target,
-    loaded: list[LoadedSpec],
-    settings: ReconcilerConfig,
-    *,
-    plan_file: Path | None,
-    only: tuple[str | None, Callable[[str], bool]],
-    auto_approve: bool,
-    force: bool,
-    journal: Path | None,
-    verify: bool,
-    show_unmanaged: bool,
+    target: Target, loaded: list[LoadedSpec], settings: ReconcilerConfig, choices: _Choices
 ) -> int:
     # One client for the whole run: the rate it learns and its deadline cover every phase.
     async with open_client(target, os.environ, on_retry=announce_retry) as client:
-        return await _apply_with(
-            client,
-            target,
-            loaded,
-            settings,
-            plan_file=plan_file,
-            only=only,
-            auto_approve=auto_approve,
-            force=force,
-            journal=journal,
-            verify=verify,
-            show_unmanaged=show_unmanaged,
-        )
+        return await _apply_with(client, target, loaded, settings, choices)
 
 
 async def _apply_with(
@@ -163,15 +156,11 @@ async def _apply_with(
     target: Target,
     loaded: list[LoadedSpec],
     settings: ReconcilerConfig,
-    *,
-    plan_file: Path | None,
-    only: tuple[str | None, Callable[[str], bool]],
-    auto_approve: bool,
-    force: bool,
-    journal: Path | None,
-    verify: bool,
-    show_unmanaged: bool,
+    choices: _Choices,
 ) -> int:
+    plan_file, only, journal = choices.plan_file, choices.only, choices.journal
+    auto_approve, force, verify = choices.auto_approve, choices.force, choices.verify
+    show_unmanaged = choices.show_unmanaged
     err = stderr_console()
     saved = read_plan_file(plan_file) if plan_file is not None else None
     if saved is not None and plan_file is not None:
