@@ -96,26 +96,53 @@ def test_keys_are_stripped_of_surrounding_whitespace() -> None:
     assert (account.public_key, account.private_key) == ("pub", "priv")
 
 
-@pytest.mark.parametrize("subdomain", ["acme.trackdrive.com", "https://acme", "-acme", "ac me", ""])
+@pytest.mark.parametrize("subdomain", ["acme.trackdrive.com", "https://acme", "-acme", "ac me"])
 def test_a_subdomain_must_be_a_bare_label(subdomain: str) -> None:
-    """Anything but a DNS label as --subdomain is refused (blank counts as not given)."""
-    with pytest.raises(CredentialsError, match=r"subdomain|no TrackDrive account"):
+    """Anything but a DNS label as --subdomain is refused, quoting it and pointing to --api-url."""
+    with pytest.raises(CredentialsError) as caught:
         resolve_account(api_url=None, subdomain=subdomain, env=KEYS)
+    assert caught.value.message == (
+        "--subdomain must be the subdomain alone (acme for https://acme.trackdrive.com), "
+        f"got '{subdomain}'; pass a full URL with --api-url instead"
+    )
+
+
+def test_a_blank_subdomain_counts_as_not_given() -> None:
+    """--subdomain '' is no choice at all: the error asks for an account, not a better label."""
+    with pytest.raises(CredentialsError) as caught:
+        resolve_account(api_url=None, subdomain="", env=KEYS)
+    assert caught.value.message == (
+        "no TrackDrive account chosen: pass --subdomain S (for https://S.trackdrive.com) or "
+        "--api-url URL, or set TRACKDRIVE_SUBDOMAIN or TRACKDRIVE_API_URL"
+    )
 
 
 @pytest.mark.parametrize(
-    "url",
+    ("url", "message"),
     [
-        "acme.trackdrive.com",
-        "ftp://acme.trackdrive.com",
-        "https://user:pw@acme.trackdrive.com",
-        "https://acme.trackdrive.com/?x=1",
+        (
+            "acme.trackdrive.com",
+            "--api-url must be a URL such as https://acme.trackdrive.com, "
+            "got 'acme.trackdrive.com'",
+        ),
+        (
+            "ftp://acme.trackdrive.com",
+            "--api-url must be a URL such as https://acme.trackdrive.com, "
+            "got 'ftp://acme.trackdrive.com'",
+        ),
+        (
+            "https://user:pw@acme.trackdrive.com",
+            "--api-url must not carry credentials (it contains '@'); set TRACKDRIVE_PUBLIC_KEY "
+            "and TRACKDRIVE_PRIVATE_KEY instead",
+        ),
+        ("https://acme.trackdrive.com/?x=1", "--api-url must not have a query or fragment"),
     ],
 )
-def test_an_api_url_must_be_a_plain_http_url(url: str) -> None:
-    """--api-url must be http(s), without credentials, query or fragment."""
-    with pytest.raises(CredentialsError, match="--api-url must"):
+def test_an_api_url_must_be_a_plain_http_url(url: str, message: str) -> None:
+    """--api-url must be http(s), without credentials, query or fragment; the error says which."""
+    with pytest.raises(CredentialsError) as caught:
         resolve_account(api_url=url, subdomain=None, env=KEYS)
+    assert caught.value.message == message
 
 
 def test_account_repr_and_str_hide_the_keys() -> None:

@@ -30,7 +30,7 @@ from reconciler.trackdrive.exchange import RetryNotice
 from tests.client.helpers import connect
 from tests.client.hostile import hostile_server
 from tests.client.test_limiter import FakeTime
-from tests.support.sandbox_server import MakeSandbox
+from tests.support.sandbox_server import MakeSandbox, frozen_clock
 
 pytestmark = pytest.mark.anyio
 
@@ -209,7 +209,8 @@ async def test_a_name_that_does_not_resolve_is_not_retried() -> None:
 
 async def test_each_retry_is_announced_with_its_reason_and_wait(make_sandbox: MakeSandbox) -> None:
     """A 429 on a page gives one notice: what is retried, after what, how long, which try."""
-    sandbox = make_sandbox(rate_limit_rps=0.001)  # one token, then Retry-After of ~1000 s
+    # One token, then a Retry-After of 1000 s; the sandbox's clock stands, so it stays 1000.
+    sandbox = make_sandbox(rate_limit_rps=0.001, clock=frozen_clock())
     notices: list[RetryNotice] = []
     time = FakeTime()
     async with connect(
@@ -221,9 +222,13 @@ async def test_each_retry_is_announced_with_its_reason_and_wait(make_sandbox: Ma
         sleep=time.sleep,
     ) as client:
         await client.new_schedule()  # spends the bucket's only token
-        with pytest.raises(RateLimitedError):
+        with pytest.raises(RateLimitedError) as caught:
             await client.list_schedules()
     assert [str(n) for n in notices] == ["retrying GET page 1 after 429, waiting 30.0 s (2/2)"]
+    assert str(caught.value) == (
+        "GET /api/v1/schedules answered 429: rate limited "
+        "(base: Rate limit exceeded. Retry in 1000 seconds., retry after 1000 s)"
+    )
 
 
 def test_a_tripped_bound_is_one_error_line_from_the_cli(

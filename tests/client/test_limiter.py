@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 
 import pytest
 
@@ -10,7 +11,7 @@ from reconciler.errors import RateLimitedError
 from reconciler.trackdrive import Backoff
 from reconciler.trackdrive.limiter import Limiter
 from tests.client.helpers import connect
-from tests.support.sandbox_server import MakeSandbox
+from tests.support.sandbox_server import MakeSandbox, frozen_clock
 
 pytestmark = pytest.mark.anyio
 
@@ -82,19 +83,25 @@ async def test_pause_holds_every_request() -> None:
 
 
 @pytest.mark.parametrize(
-    ("concurrency", "max_rps", "burst"), [(0, None, 1), (1, 0.0, 1), (1, None, 0)]
+    ("concurrency", "max_rps", "burst", "message"),
+    [
+        (0, None, 1, "concurrency must be at least 1, got 0"),
+        (1, 0.0, 1, "max_rps must be positive, got 0.0"),
+        (1, None, 0, "burst must be at least 1, got 0"),
+    ],
 )
 async def test_nonsense_settings_are_refused(
-    concurrency: int, max_rps: float | None, burst: int
+    concurrency: int, max_rps: float | None, burst: int, message: str
 ) -> None:
-    """Zero concurrency, a non-positive rate or an empty bucket is a ValueError."""
-    with pytest.raises(ValueError, match="must be"):
+    """Zero concurrency, a non-positive rate or an empty bucket is a ValueError naming it."""
+    with pytest.raises(ValueError, match=f"^{re.escape(message)}$"):
         Limiter(concurrency=concurrency, max_rps=max_rps, burst=burst)
 
 
 async def test_the_client_waits_on_the_injected_clock(make_sandbox: MakeSandbox) -> None:
     """A client given clock and sleep spends every Retry-After wait on them, not on real time."""
-    sandbox = make_sandbox(rate_limit_rps=0.001)  # one token, then Retry-After of ~1000 s
+    # One token, then a Retry-After of 1000 s; the sandbox's clock stands, so it stays 1000.
+    sandbox = make_sandbox(rate_limit_rps=0.001, clock=frozen_clock())
     time = FakeTime()
     capped = Backoff(initial=1.0, maximum=1.0, jitter=0.0, retry_after_cap=30.0)
     async with connect(
@@ -103,7 +110,10 @@ async def test_the_client_waits_on_the_injected_clock(make_sandbox: MakeSandbox)
         await client.new_schedule()  # spends the bucket's only token
         with pytest.raises(RateLimitedError) as caught:
             await client.get_schedule(1)
-    assert caught.value.status == 429
+    assert str(caught.value) == (
+        "GET /api/v1/schedules/1 answered 429: rate limited "
+        "(base: Rate limit exceeded. Retry in 1000 seconds., retry after 1000 s)"
+    )
     assert time.slept == [30.0, 30.0]  # Retry-After capped at 30 s, before attempts 2 and 3
 
 

@@ -134,8 +134,9 @@ async def test_a_record_without_an_id_is_an_unexpected_response() -> None:
     async with mocked(lambda request: answer(body)) as client:
         with pytest.raises(UnexpectedResponseError) as caught:
             await client.list_schedules()
-    assert caught.value.method == "GET"
-    assert caught.value.path == "/api/v1/schedules"
+    assert str(caught.value) == (
+        "GET /api/v1/schedules answered 200: a schedule record has no usable id: None"
+    )
 
 
 async def test_an_error_status_inside_a_200_envelope_is_an_error() -> None:
@@ -150,16 +151,23 @@ async def test_an_error_status_inside_a_200_envelope_is_an_error() -> None:
 async def test_a_plain_text_401_is_an_auth_error() -> None:
     """A 401 with a plain-text body is AuthError naming both key variables."""
     async with mocked(lambda request: httpx.Response(401, text="HTTP Basic: Access denied.")) as c:
-        with pytest.raises(AuthError, match="TRACKDRIVE_PUBLIC_KEY / TRACKDRIVE_PRIVATE_KEY"):
+        with pytest.raises(AuthError) as caught:
             await c.get_schedule(1)
+    assert str(caught.value) == (
+        "GET /api/v1/schedules/1 answered 401: TrackDrive refused the credentials: check "
+        "TRACKDRIVE_PUBLIC_KEY / TRACKDRIVE_PRIVATE_KEY and the account URL "
+        "https://acme.trackdrive.com"
+    )
 
 
 async def test_a_403_about_a_parameter_is_a_refusal_not_an_auth_error() -> None:
     """A 403 whose errors name a parameter (do-not-call `to`) is ApiValidationError."""
     body = {"status": 403, "errors": {"to": ["is suppressed"]}}
     async with mocked(lambda request: answer(body, 403)) as client:
-        with pytest.raises(ApiValidationError, match="is suppressed"):
+        with pytest.raises(ApiValidationError) as caught:
             await client.make_call(schedule_id=1, to="+15555550123")
+    assert caught.value.field_errors == {"to": ("is suppressed",)}
+    assert str(caught.value) == "POST /api/v1/schedules/make_call answered 403: to: is suppressed"
 
 
 @pytest.mark.parametrize(
@@ -187,24 +195,40 @@ async def test_a_403_about_the_request_is_an_auth_error() -> None:
     """A 403 without a parameter in its errors is AuthError (permission, IP allow-list)."""
     body = {"status": 403, "errors": {"base": ["IP not allowed"]}}
     async with mocked(lambda request: answer(body, 403)) as client:
-        with pytest.raises(AuthError, match="IP not allowed"):
+        with pytest.raises(AuthError) as caught:
             await client.list_schedules()
+    assert str(caught.value) == (
+        "GET /api/v1/schedules answered 403: TrackDrive refused the request (permission or IP "
+        "allow-list) (base: IP not allowed): check TRACKDRIVE_PUBLIC_KEY / "
+        "TRACKDRIVE_PRIVATE_KEY and the account URL https://acme.trackdrive.com"
+    )
 
 
 @pytest.mark.parametrize(
-    "response",
+    ("response", "message", "hint"),
     [
-        httpx.Response(302, headers={"Location": "/login"}),
-        httpx.Response(200, text="<html>Sign in</html>"),
+        (
+            httpx.Response(302, headers={"Location": "/login"}),
+            "GET /api/v1/schedules/1 answered 302: unexpected status 302",
+            "a redirect usually means a wrong account URL (--subdomain / --api-url)",
+        ),
+        (
+            httpx.Response(200, text="<html>Sign in</html>"),
+            "GET /api/v1/schedules/1 answered 200: the answer is not JSON "
+            "(Expecting value: line 1 column 1 (char 0))",
+            "check the account URL (--subdomain / --api-url)",
+        ),
     ],
 )
-async def test_a_login_page_is_an_unexpected_response(response: httpx.Response) -> None:
+async def test_a_login_page_is_an_unexpected_response(
+    response: httpx.Response, message: str, hint: str
+) -> None:
     """A redirect or an HTML page (a wrong account URL) is UnexpectedResponseError with a tip."""
     async with mocked(lambda request: response) as client:
         with pytest.raises(UnexpectedResponseError) as caught:
             await client.get_schedule(1)
-    assert caught.value.hint is not None
-    assert "--api-url" in caught.value.hint
+    assert str(caught.value) == message
+    assert caught.value.hint == hint
 
 
 class FakeAccount:
@@ -306,7 +330,10 @@ async def test_an_unreadable_answer_to_a_post_is_never_resent() -> None:
     async with mocked(account) as client:
         with pytest.raises(UnexpectedResponseError) as caught:
             await client.create_schedule({"name": "Solar"})
-    assert caught.value.method == "POST"
+    assert str(caught.value) == (
+        "POST /api/v1/schedules answered 200: the answer is not JSON "
+        "(Expecting value: line 1 column 1 (char 0))"
+    )
     assert account.posts == 1
 
 
@@ -317,9 +344,14 @@ async def test_a_failed_lookup_after_a_lost_post_says_what_to_check() -> None:
         with pytest.raises(TransportError) as caught:
             await client.create_schedule({"name": "Solar"})
     assert account.posts == 1
-    assert caught.value.method == "POST"
-    assert caught.value.hint is not None
-    assert "'Solar' may have been created" in caught.value.hint
+    assert str(caught.value) == (
+        "POST /api/v1/schedules: no answer from TrackDrive (ReadTimeout: timed out)"
+    )
+    assert caught.value.hint == (
+        "a schedule named 'Solar' may have been created; the lookup failed (GET "
+        "/api/v1/schedules answered 503: TrackDrive failed); check the account before running "
+        "again"
+    )
 
 
 async def test_fulltext_that_ignores_names_falls_back_to_the_full_list() -> None:

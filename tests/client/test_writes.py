@@ -92,12 +92,17 @@ async def test_delete_removes_the_schedule(sandbox: RunningSandbox) -> None:
 async def test_unknown_ids_are_not_found_and_not_retried(sandbox: RunningSandbox) -> None:
     """GET, PUT and DELETE of an unknown id each raise NotFoundError after one request."""
     async with connect(sandbox) as client:
-        with pytest.raises(NotFoundError):
+        with pytest.raises(NotFoundError) as got:
             await client.get_schedule(999)
-        with pytest.raises(NotFoundError):
+        with pytest.raises(NotFoundError) as updated:
             await client.update_schedule(999, {"paused": True})
-        with pytest.raises(NotFoundError):
+        with pytest.raises(NotFoundError) as deleted:
             await client.delete_schedule(999)
+        assert [str(e.value) for e in (got, updated, deleted)] == [
+            f"{method} /api/v1/schedules/999 answered 404: not found "
+            "(id: no schedule with this id or uuid)"
+            for method in ("GET", "PUT", "DELETE")
+        ]
         assert client.stats.requests == 3
         assert client.stats.retries == 0
 
@@ -113,8 +118,10 @@ async def test_a_rejected_value_is_a_validation_error_with_its_message(
     error = caught.value
     assert error.status == 422
     assert error.method == "PUT"
-    assert "sortable_order" in error.field_errors
-    assert "sortable_order" in str(error)
+    assert error.field_errors == {"sortable_order": ("must be a decimal number",)}
+    assert str(error) == (
+        f"PUT /api/v1/schedules/{created.id} answered 422: sortable_order: must be a decimal number"
+    )
     assert route_count(sandbox, PUT) == 1
 
 
@@ -159,7 +166,7 @@ async def test_make_call_places_a_call_and_is_never_retried(sandbox: RunningSand
 async def test_a_create_needs_a_name(sandbox: RunningSandbox) -> None:
     """create_schedule without a name is refused before any request."""
     async with connect(sandbox) as client:
-        with pytest.raises(ValueError, match="name"):
+        with pytest.raises(ValueError, match=r"^a schedule is created with a name$"):
             await client.create_schedule({"paused": True})
         assert client.stats.requests == 0
 
