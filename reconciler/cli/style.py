@@ -24,6 +24,10 @@ _HEAD = re.compile(r"^(?P<sign>[+~?-]) (?P<word>[a-z]+)\b")
 _SOURCE = re.compile(r"  \[[^\]]*\]$")
 _FIELD = re.compile(r"^ {4}(?P<field>[a-z_]+): ")
 _ARROW = " → "
+# Under a field, how a long text changed (render/longtext.py): unified lines or marked words.
+_TEXT_DIFF = re.compile(r"^ {8}(?P<sign>[-+~@ ])")
+_DIFF_SIGNS = {"+": "green", "-": "red", "@": "cyan"}
+_WORD_MARKS = re.compile(r"(?P<gone>\[-.*?-\])|(?P<came>\{\+.*?\+\})")
 _STARTS = (
     ("Plan: ", "bold"),
     ("Drift: ", "bold"),
@@ -77,6 +81,10 @@ def style_line(line: str, *, creating: bool = False) -> Text:
     if _is_aside(line):
         text.stylize("dim")
         return text
+    text_diff = _TEXT_DIFF.match(line)
+    if text_diff is not None:
+        _style_text_diff(text, line, text_diff.group("sign"))
+        return text
     head = _HEAD.match(line)
     if head is not None:
         text.stylize(f"bold {_SIGNS[head.group('sign')]}", 0, head.end())
@@ -98,6 +106,16 @@ def style_line(line: str, *, creating: bool = False) -> Text:
         if source is not None:
             text.stylize("dim", end)
     return text
+
+
+def _style_text_diff(text: Text, line: str, sign: str) -> None:
+    """A removed line red, an added one green, a hunk header cyan; in a word diff, the words."""
+    if sign in _DIFF_SIGNS:
+        text.stylize(_DIFF_SIGNS[sign], 8)
+        return
+    if sign == "~":
+        for mark in _WORD_MARKS.finditer(line):
+            text.stylize("red" if mark.group("gone") else "green", mark.start(), mark.end())
 
 
 def _is_aside(line: str) -> bool:

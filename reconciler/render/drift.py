@@ -11,6 +11,7 @@ from typing import Any, Literal, assert_never
 from reconciler.drift import DriftItem, DriftReport
 from reconciler.normalize import FieldValue
 from reconciler.render.common import brief, markdown_cell, shown, terminal_lines, unmanaged_line
+from reconciler.render.longtext import text_diff
 
 __all__ = [
     "DRIFT_FORMAT_VERSION",
@@ -118,7 +119,9 @@ def _text(report: DriftReport, *, show_unmanaged: bool) -> str:
         lines.append(
             f"~ changed {shown(item.name)} (id {item.id})" + (f"  [{stamp}]" if stamp else "")
         )
-        lines.extend(f"    {f.field}: {brief(f.before)} → {brief(f.after)}" for f in item.fields)
+        for f in item.fields:
+            lines.append(f"    {f.field}: {brief(f.before)} → {brief(f.after)}")
+            lines.extend(f"        {line}" for line in text_diff(f.before, f.after))
     lines.extend(
         f"+ missing {shown(i.name)}" + (f"  [{i.source}]" if i.source else "")
         for i in report.missing

@@ -23,6 +23,7 @@ from reconciler.render.common import (
     markdown_cell,
     summary_line,
 )
+from reconciler.render.longtext import text_diff
 
 __all__ = ["MARKER", "MAX_CHARS", "render_markdown"]
 
@@ -154,8 +155,10 @@ def _field_text(f: FieldChange, *, creating: bool) -> str:
         line += f" {markdown_cell(f'(set at {f.source})')}"
     if not (is_long(f.before) or is_long(f.after)):
         return line
-    parts = [] if creating else ["**before:**", *_text_lines(f.before), "**after:**"]
-    parts.extend(_text_lines(f.after))
+    if creating:
+        parts = _text_lines(f.after)
+    else:
+        parts = [markdown_cell(line) for line in text_diff(f.before, f.after)]
     return f"<details><summary>{line}</summary>{'<br>'.join(parts)}</details>"
 
 

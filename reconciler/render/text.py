@@ -12,6 +12,7 @@ from reconciler.render.common import (
     terminal_lines,
     unmanaged_line,
 )
+from reconciler.render.longtext import text_diff
 
 __all__ = ["render_text"]
 
@@ -47,11 +48,11 @@ def render_text(plan: Plan, *, show_unmanaged: bool = True) -> str:
             lines.append(head)
             if change.action != "delete":
                 creating = change.action == "create"
-                lines.extend(
-                    f"    {field_line(f, creating=creating)}"
-                    for f in change.fields
-                    if not (creating and f.field == "name")
-                )
+                for f in change.fields:
+                    if creating and f.field == "name":
+                        continue
+                    lines.append(f"    {field_line(f, creating=creating)}")
+                    lines.extend(f"        {line}" for line in text_diff(f.before, f.after))
     if plan.unknown:
         lines.append("")
         lines.append("Not compared (the API hides these fields from this token):")

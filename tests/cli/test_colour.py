@@ -89,6 +89,20 @@ def test_markers_take_their_colours() -> None:
     assert str(style_line('- delete "A" (id 1)').spans[0].style) == "bold red"
 
 
+def test_a_long_texts_diff_lines_take_the_diff_colours() -> None:
+    """Under a field: removed lines red, added green, hunk headers cyan, marked words alike."""
+
+    def spans(line: str) -> list[tuple[int, int, str]]:
+        return [(s.start, s.end, str(s.style)) for s in style_line(line).spans]
+
+    assert spans("        -Hours: 9-5") == [(8, 19, "red")]
+    assert spans("        +Hours: 8-6") == [(8, 19, "green")]
+    assert spans("        @@ -1,2 +1,2 @@") == [(8, 23, "cyan")]
+    assert spans("         Owner: ops") == []
+    words = "        ~ … to the [-east-]{+west+} coast"
+    assert spans(words) == [(19, 27, "red"), (27, 35, "green")]
+
+
 def test_an_arrow_inside_a_quoted_value_is_not_the_change_arrow() -> None:
     """``name: "A → B" → "C"``: the old value is the whole quoted "A → B", dimmed."""
     line = '    name: "A → B" → "C"'
