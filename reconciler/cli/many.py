@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 import typer
 
 from reconciler.cli.options import FormatChoice
-from reconciler.cli.output import render_error, stderr_console
+from reconciler.cli.output import print_report, render_error, stderr_console
 from reconciler.fanout import AccountRun, Outcome, worst_exit
 from reconciler.render.accounts import (
     AccountSection,
@@ -122,6 +122,6 @@ def report_accounts(
             )
         )
     else:
-        sys.stdout.write(render_accounts_text(sections, changes=changes, none=none))
+        print_report(render_accounts_text(sections, changes=changes, none=none))
     err.print(f"Total over {total_line(sections, changes=changes, none=none)}.")
     return worst_exit(codes)

@@ -36,7 +36,11 @@ _STARTS = (
     ("REFUSED: ", "bold red"),
     ("UNSAFE: ", "bold red"),
     ("warning: ", "yellow"),
+    ("error: ", "bold red"),
 )
+# --all-accounts: each account's section under "== key: where ==", then the total and its rows.
+_ACCOUNT_HEAD = re.compile(r"^== .* ==$")
+_TOTAL = "Total over "
 
 
 def wants_colour(*, no_color_flag: bool, env: Mapping[str, str], is_terminal: bool) -> bool:
@@ -63,7 +67,15 @@ def style_report(report: str) -> list[Text]:
     """Every line of a rendered plan or drift report, styled; a create's values are green."""
     styled: list[Text] = []
     block = ""
+    in_totals = False
     for line in report.splitlines():
+        if _ACCOUNT_HEAD.match(line) or line.startswith(_TOTAL):
+            styled.append(Text(line, style="bold"))
+            block, in_totals = "", line.startswith(_TOTAL)
+            continue
+        if in_totals:
+            styled.append(_total_row(line))
+            continue
         head = _HEAD.match(line)
         if head is not None or not line.startswith("    "):
             block = head.group("sign") if head is not None else ""
@@ -105,6 +117,14 @@ def style_line(line: str, *, creating: bool = False) -> Text:
             _style_values(text, line[:end], field.end())
         if source is not None:
             text.stylize("dim", end)
+    return text
+
+
+def _total_row(line: str) -> Text:
+    """``  key  result`` under the total: an account that failed in red."""
+    text = Text(line)
+    if " error: " in line:
+        text.stylize("red")
     return text
 
 

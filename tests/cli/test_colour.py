@@ -14,6 +14,7 @@ from reconciler.cli.style import style_line, style_report, wants_colour
 from reconciler.diff import FieldChange
 from reconciler.drift import DriftItem, DriftReport
 from reconciler.render import render_plan
+from reconciler.render.accounts import AccountSection, render_accounts_text
 from reconciler.render.drift import render_drift
 from tests.plan.scenarios import SCENARIOS, Scenario
 from tests.plan.test_golden import check_golden
@@ -69,6 +70,27 @@ def test_a_coloured_plan_matches_its_golden_file(scenario: Scenario) -> None:
 def test_a_coloured_drift_report_matches_its_golden_file() -> None:
     """The ANSI rendering of a drift report with every group is exactly the checked-in file."""
     check_golden("cli/drift.ansi", _ansi(render_drift(_drift(), "text")))
+
+
+def _accounts_report() -> str:
+    body = render_plan(SCENARIOS[1].plan(), "text")
+    return render_accounts_text(
+        [
+            AccountSection("prod", "https://prod.example", "changes", "1 to create", body),
+            AccountSection("staging", "", "error", "error: missing STAGING_PRIVATE"),
+        ]
+    )
+
+
+def test_a_coloured_all_accounts_report_matches_its_golden_file() -> None:
+    """--all-accounts: headers and total bold, each plan coloured as alone, a failure red."""
+    check_golden("cli/accounts.ansi", _ansi(_accounts_report()))
+
+
+def test_colour_never_changes_a_character_of_an_all_accounts_report() -> None:
+    """Stripped of its styles, the coloured --all-accounts report is the plain one."""
+    plain = _accounts_report()
+    assert "".join(f"{line.plain}\n" for line in style_report(plain)) == plain
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=[s.name for s in SCENARIOS])
