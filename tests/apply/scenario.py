@@ -8,6 +8,10 @@ generous safety thresholds), so that the first plan has 19 changes of every kind
 - 3 renames pinned by id: a chain ``Chain B → Chain C`` then ``Chain A → Chain B``, and
   ``Old Name → New Name``;
 - 6 creates (``New``), each a POST then a PUT of its PUT-only fields.
+
+``SEEDED_STATE`` and ``FINAL_STATE`` write out, row by row, what the account holds before the
+first apply and once the specs are applied; ``end_state`` reads the same rows from the sandbox's
+own listing (plain HTTP, not the client under test), so a test compares the two exactly.
 """
 
 from __future__ import annotations
@@ -17,22 +21,23 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
-from reconciler.live import live_from_record
-from reconciler.loader import load_config, load_specs
-from reconciler.plan import Plan, build_plan
 from tests.support.sandbox_server import RunningSandbox
 
 __all__ = [
     "FAULTS_OFF",
     "FAULT_SEED",
     "FINAL_NAMES",
+    "FINAL_STATE",
     "PLANNED_CHANGES",
+    "SEEDED_STATE",
     "Reported",
+    "Row",
     "Scenario",
     "build_scenario",
     "duplicated_names",
+    "end_state",
     "live_names",
     "reported",
     "schedules",
@@ -85,6 +90,81 @@ def schedules(sandbox: RunningSandbox) -> list[dict[str, Any]]:
             page += 1
 
 
+class Row(NamedTuple):
+    """One schedule as the sandbox lists it: its name and every field the specs manage.
+
+    ``sortable_order`` is the exact decimal string the API answers (``"106.0"``), never a float.
+    """
+
+    name: str
+    offer_id: int | None
+    paused: bool | None
+    sortable_order: str | None
+    lead_duplicate_timeframe: int | None
+    description: str | None
+
+
+def end_state(sandbox: RunningSandbox) -> list[Row]:
+    """Every schedule on the sandbox, as ``Row``s sorted by name (duplicates kept)."""
+    return sorted(
+        Row(
+            name=record["name"],
+            offer_id=record["offer_id"],
+            paused=record["paused"],
+            sortable_order=record["sortable_order"],
+            lead_duplicate_timeframe=record["lead_duplicate_timeframe"],
+            description=record["description"],
+        )
+        for record in schedules(sandbox)
+    )
+
+
+#: The account ``build_scenario`` seeds, before any apply.
+SEEDED_STATE: Final = [
+    Row("Chain A", 3005, False, None, None, None),
+    Row("Chain B", 3005, False, None, None, None),
+    Row("Gone 01", 3009, True, None, None, None),
+    Row("Gone 02", 3009, True, None, None, None),
+    Row("Gone 03", 3009, True, None, None, None),
+    Row("Keep 01", 3001, False, "1.0", None, None),
+    Row("Keep 02", 3001, False, "2.0", None, None),
+    Row("Keep 03", 3001, False, "3.0", None, None),
+    Row("Keep 04", 3001, False, "4.0", None, None),
+    Row("Keep 05", 3001, False, "5.0", None, None),
+    Row("Old Name", 3005, False, None, None, None),
+    Row("Stray 01", 3009, True, None, None, None),
+    Row("Stray 02", 3009, True, None, None, None),
+    Row("Update 01", 3001, False, "6.0", None, None),
+    Row("Update 02", 3001, False, "7.0", None, None),
+    Row("Update 03", 3001, False, "8.0", None, None),
+    Row("Update 04", 3001, False, "9.0", None, None),
+    Row("Update 05", 3001, False, "10.0", None, None),
+]
+
+#: The account once the specs are applied: what every converged run must leave, exactly.
+FINAL_STATE: Final = [
+    Row("Chain B", 3005, False, None, None, None),  # was Chain A
+    Row("Chain C", 3005, False, None, None, None),  # was Chain B
+    Row("Keep 01", 3001, False, "1.0", None, None),
+    Row("Keep 02", 3001, False, "2.0", None, None),
+    Row("Keep 03", 3001, False, "3.0", None, None),
+    Row("Keep 04", 3001, False, "4.0", None, None),
+    Row("Keep 05", 3001, False, "5.0", None, None),
+    Row("New 01", 3002, False, "1.5", 86400, None),
+    Row("New 02", 3002, True, "2.5", 86400, None),
+    Row("New 03", 3002, False, "3.5", 86400, None),
+    Row("New 04", 3002, True, "4.5", 86400, None),
+    Row("New 05", 3002, False, "5.5", 86400, None),
+    Row("New 06", 3002, True, "6.5", 86400, None),
+    Row("New Name", 3005, False, None, None, None),  # was Old Name
+    Row("Update 01", 3001, True, "106.0", 3600, None),
+    Row("Update 02", 3001, True, "107.0", 3600, None),
+    Row("Update 03", 3001, True, "108.0", 3600, None),
+    Row("Update 04", 3001, True, "109.0", 3600, None),
+    Row("Update 05", 3001, True, "110.0", 3600, None),
+]
+
+
 def live_names(sandbox: RunningSandbox) -> list[str]:
     """The sorted names of every schedule on the sandbox."""
     return sorted(str(r["name"]) for r in schedules(sandbox))
@@ -113,12 +193,6 @@ class Scenario:
     def args(self) -> list[str]:
         """``--specs`` and ``--config`` for a command."""
         return ["--specs", str(self.specs), "--config", str(self.config)]
-
-    def replan(self, sandbox: RunningSandbox) -> Plan:
-        """A fresh plan of the specs against the sandbox as it is now (faults must be off)."""
-        live = [live_from_record(r) for r in schedules(sandbox)]
-        loaded = load_specs(self.specs)
-        return build_plan(list(loaded.specs), live, load_config(self.config))
 
 
 def build_scenario(sandbox: RunningSandbox, root: Path) -> Scenario:
