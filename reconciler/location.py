@@ -16,4 +16,9 @@ class Location:
     column: int
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.column}"
+        # Whoever opens a pull request names the spec files, and a location often begins a
+        # line: "./" keeps "::error::x.yaml" or "##[error]x.yaml" from being read as a GitHub
+        # workflow command in a CI log. Ordinary paths are shown as they are.
+        first = self.file[:1]
+        file = self.file if first.isalnum() or first in "./_" else f"./{self.file}"
+        return f"{file}:{self.line}:{self.column}"

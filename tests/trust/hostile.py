@@ -58,7 +58,7 @@ def assert_terminal_safe(text: str) -> None:
     bad = sorted({f"U+{ord(c):04X}" for c in text if c != "\n" and is_unsafe_char(c)})
     assert not bad, f"raw unsafe characters in terminal output: {bad}"
     for line in text.split("\n"):
-        assert not line.lstrip().startswith("::"), f"a line starts with data: {line!r}"
+        assert not line.lstrip().startswith(("::", "##[")), f"a line starts with data: {line!r}"
 
 
 def _tokens(tokens: list[Token]) -> list[Token]:

@@ -141,6 +141,24 @@ def test_hostile_spec_files_give_located_errors(
     assert any(e.startswith(line) for e in shown), shown
 
 
+@pytest.mark.parametrize("file_name", ["::error::x.yaml", "##[error]x.yaml", "::add-mask::.yaml"])
+def test_a_spec_file_named_like_a_workflow_command_never_begins_a_line(
+    file_name: str,
+    specs_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A pull request may name a file ``::error::x.yaml``; its error line begins ``./``."""
+    (specs_dir / file_name).write_text("schedules:\n  - name: A\n    offer_id: x\n")
+    monkeypatch.chdir(specs_dir)
+    assert main(["validate", "--specs", "."]) == 1
+    out, err = capsys.readouterr()
+    assert_safe_output(out, err)
+    assert err.splitlines()[0] == (
+        f"./{file_name}:3:15: offer_id in 'A': expected a positive offer id, got 'x'"
+    )
+
+
 @pytest.mark.parametrize(
     ("url", "message"),
     [
