@@ -2,16 +2,30 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from reconciler.sandbox import SandboxConfig
 from reconciler.sandbox.clock import SandboxClock
 from tests.support import golden as golden_files
 from tests.support.sandbox_server import MakeSandbox, RunningSandbox, SandboxPool
+
+# Hypothesis times each example (200 ms deadline) and its data generation (too_slow): both race
+# the wall clock, and a loaded 2-core CI runner loses. Property tests here assert behaviour,
+# never speed (benchmarks/ measures that), so neither check applies. Under CI the examples are
+# derived from each test's name, so a run is repeatable; locally they stay random to explore.
+settings.register_profile(
+    "reconciler",
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+    derandomize=bool(os.environ.get("CI")),
+)
+settings.load_profile("reconciler")
 
 
 @pytest.fixture(scope="session")
