@@ -42,7 +42,13 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from reconciler.errors import AccountError, Issue, SpecError
 from reconciler.inputlimits import InputLimits
-from reconciler.loader import SpecSet, _read_text, _unknown_key, _validate, load_specs
+from reconciler.loader import (
+    SpecSet,
+    load_specs,
+    read_spec_text,
+    unknown_key_message,
+    validate_entry,
+)
 from reconciler.location import Location
 from reconciler.spec import LoadedSpec
 from reconciler.yamlnodes import Located, NodePath, parse_document
@@ -204,7 +210,7 @@ class Accounts:
         for account in self.accounts:
             if account.key == key:
                 return account
-        message = _unknown_key(key, self.keys, f"in {self.file}").replace(
+        message = unknown_key_message(key, self.keys, f"in {self.file}").replace(
             "unknown key", "no account with the key", 1
         )
         raise AccountError(message, hint="`reconciler accounts` lists them")
@@ -242,7 +248,7 @@ def find_accounts(root: Path) -> Path | None:
 def load_accounts(path: Path) -> Accounts:
     """Read and check ``accounts.yaml``; raise ``SpecError`` listing every problem found."""
     issues: list[Issue] = []
-    text = _read_text(path, issues)
+    text = read_spec_text(path, issues)
     if text is None:
         raise SpecError(issues)
     file = str(path)
@@ -257,7 +263,10 @@ def load_accounts(path: Path) -> Accounts:
     for key in root_value:
         if key not in _TOP_LEVEL_KEYS:
             issues.append(
-                Issue(_unknown_key(key, _TOP_LEVEL_KEYS, "at the top level"), located.keys[(key,)])
+                Issue(
+                    unknown_key_message(key, _TOP_LEVEL_KEYS, "at the top level"),
+                    located.keys[(key,)],
+                )
             )
     shared = _top_level_shared(root_value.get("shared", []), located, issues)
     entries = root_value.get("accounts")
@@ -276,7 +285,7 @@ def load_accounts(path: Path) -> Accounts:
             issues.append(Issue("each account must be a mapping of keys to values", where))
             continue
         label = f"'{entry['key']}'" if isinstance(entry.get("key"), str) else f"account {index + 1}"
-        spec = _validate(AccountSpec, entry, located, node, label, issues)
+        spec = validate_entry(AccountSpec, entry, located, node, label, issues)
         if spec is not None and (spec.subdomain is None) == (spec.api_url is None):
             issues.append(Issue(f"{label} needs exactly one of 'subdomain' or 'api_url'", where))
         elif spec is not None:

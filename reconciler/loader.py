@@ -35,7 +35,17 @@ from reconciler.spec import (
 from reconciler.specguard import check_depth, read_guarded
 from reconciler.yamlnodes import Located, NodePath, parse_document
 
-__all__ = ["LoadedSpec", "SpecSet", "find_config", "load_config", "load_specs", "spec_files"]
+__all__ = [
+    "LoadedSpec",
+    "SpecSet",
+    "find_config",
+    "load_config",
+    "load_specs",
+    "read_spec_text",
+    "spec_files",
+    "unknown_key_message",
+    "validate_entry",
+]
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -74,7 +84,7 @@ def load_specs(directory: Path, limits: InputLimits | None = None) -> SpecSet:
     identities: list[_Identity] = []
     files = spec_files(directory)
     for path in files:
-        text = _read_text(path, issues, directory, limits)
+        text = read_spec_text(path, issues, directory, limits)
         if text is not None:
             specs.extend(_specs_in(text, str(path), issues, identities))
     issues.extend(_duplicates(identities))
@@ -99,7 +109,7 @@ def load_config(path: Path | None) -> ReconcilerConfig:
     if not path.is_file():
         raise SpecError([Issue(f"config file {str(path)!r} does not exist")])
     issues: list[Issue] = []
-    text = _read_text(path, issues)
+    text = read_spec_text(path, issues)
     if text is None:
         raise SpecError(issues)
     located, parse_issues = parse_document(text, str(path))
@@ -110,13 +120,13 @@ def load_config(path: Path | None) -> ReconcilerConfig:
         return ReconcilerConfig()
     if not isinstance(located.value, dict):
         raise SpecError([Issue("reconciler.yaml must be a mapping", located.where(()))])
-    config = _validate(ReconcilerConfig, located.value, located, (), "reconciler.yaml", issues)
+    config = validate_entry(ReconcilerConfig, located.value, located, (), "reconciler.yaml", issues)
     if config is None:
         raise SpecError(issues)
     return config
 
 
-def _read_text(
+def read_spec_text(
     path: Path, issues: list[Issue], root: Path | None = None, limits: InputLimits | None = None
 ) -> str | None:
     """The file as text, once it is bounded (``specguard``) and decoded; else an issue."""
@@ -166,7 +176,10 @@ def _specs_in(
     for key in root:
         if key not in TOP_LEVEL_KEYS:
             issues.append(
-                Issue(_unknown_key(key, TOP_LEVEL_KEYS, "at the top level"), located.keys[(key,)])
+                Issue(
+                    unknown_key_message(key, TOP_LEVEL_KEYS, "at the top level"),
+                    located.keys[(key,)],
+                )
             )
     defaults = _defaults(root.get("defaults"), located, issues)
     entries = root.get("schedules")
@@ -193,7 +206,7 @@ def _specs_in(
             if isinstance(value, str | int) and not isinstance(value, bool):
                 at = located.where((*path, kind)) or where
                 identities.append(_Identity(value, kind, at, where))
-        spec = _validate(ScheduleSpec, entry, located, path, label, issues)
+        spec = validate_entry(ScheduleSpec, entry, located, path, label, issues)
         if spec is not None:
             key_locations = {
                 key: located.keys[(*path, key)] for key in entry if (*path, key) in located.keys
@@ -250,9 +263,9 @@ def _defaults(raw: object, located: Located, issues: list[Issue]) -> dict[str, A
         if key in _NOT_DEFAULTABLE:
             found.append(Issue(f"'{key}' cannot be a default: {_NOT_DEFAULTABLE[key]}", at))
         elif key not in DEFAULTABLE_KEYS:
-            found.append(Issue(_unknown_key(key, DEFAULTABLE_KEYS, "in defaults"), at))
+            found.append(Issue(unknown_key_message(key, DEFAULTABLE_KEYS, "in defaults"), at))
     valid = {k: v for k, v in raw.items() if k in DEFAULTABLE_KEYS}
-    _validate(ScheduleDefaults, valid, located, ("defaults",), "defaults", found)
+    validate_entry(ScheduleDefaults, valid, located, ("defaults",), "defaults", found)
     issues.extend(found)
     return {} if found else raw
 
@@ -272,7 +285,7 @@ def _with_defaults(
     return {**entry, **{key: defaults[key] for key in missing}}
 
 
-def _validate(
+def validate_entry(
     model: type[M],
     data: dict[str, Any],
     located: Located,
@@ -280,6 +293,7 @@ def _validate(
     label: str,
     issues: list[Issue],
 ) -> M | None:
+    """``data`` as ``model``; each failure an issue at the line of the key it names."""
     try:
         return model.model_validate(data)
     except ValidationError as exc:
@@ -288,7 +302,7 @@ def _validate(
             full = (*path, *loc)
             if error["type"] == "extra_forbidden":
                 known = _known_keys(model, loc[:-1])
-                message = _unknown_key(str(loc[-1]), known, f"in {label}")
+                message = unknown_key_message(str(loc[-1]), known, f"in {label}")
                 issues.append(Issue(message, located.where(full, key=True)))
             elif error["type"] == "missing":
                 issues.append(
@@ -313,7 +327,8 @@ def _known_keys(model: type[BaseModel], loc: NodePath) -> tuple[str, ...]:
     return SCHEDULE_KEYS if current is ScheduleSpec else tuple(current.model_fields)
 
 
-def _unknown_key(key: str, known: Iterable[str], where: str) -> str:
+def unknown_key_message(key: str, known: Iterable[str], where: str) -> str:
+    """``unknown key 'ofer_id' in …; did you mean 'offer_id'?`` (else the keys it may be)."""
     message = f"unknown key '{key}' {where}"
     close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.6)
     if close:
