@@ -11,7 +11,15 @@ from decimal import Decimal
 
 import pytest
 
-from reconciler.errors import RateLimitedError, ReconcilerError
+from reconciler.errors import (
+    ApiValidationError,
+    AuthError,
+    NotFoundError,
+    RateLimitedError,
+    ReconcilerError,
+    ServerError,
+    TransportError,
+)
 from reconciler.trackdrive import Account, TrackDriveClient, build_http_client
 from tests.client.helpers import FAST, connect, refused_port
 from tests.support.sandbox_server import MakeSandbox, frozen_clock
@@ -75,7 +83,9 @@ async def test_no_key_appears_in_anything_a_faulty_run_produces(
         await expect_error(client.get_schedule(created[3].id))
         texts.append(repr(client.stats))
     throttled = sandbox.stats()["throttled"]
-    sandbox.set_faults(rate_limit_rps=None)
+    # No 5xx now: the sandbox injects them before it checks the keys, and this call must reach
+    # the check, so that the error holding the wrong key's account is an AuthError.
+    sandbox.set_faults(rate_limit_rps=None, error_rate=0.0)
     async with connect(sandbox, private_key=WRONG, retry_attempts=2) as wrong:
         await expect_error(wrong.list_schedules())
     sandbox.set_faults(error_rate=1.0)
@@ -88,8 +98,15 @@ async def test_no_key_appears_in_anything_a_faulty_run_produces(
             unreachable = TrackDriveClient(http, retry_attempts=2, backoff=FAST)
             await expect_error(unreachable.get_schedule(1))
 
-    assert len(errors) == 6
-    assert isinstance(errors[2], RateLimitedError)
+    # Every failing path ran, each ending in the error it should (so each message was checked).
+    assert [type(error) for error in errors] == [
+        NotFoundError,
+        ApiValidationError,
+        RateLimitedError,
+        AuthError,
+        ServerError,
+        TransportError,
+    ]
     for error in errors:
         texts += [str(error), repr(error), str(getattr(error, "hint", ""))]
         texts.append("".join(traceback.format_exception(error)))

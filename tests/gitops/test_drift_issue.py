@@ -106,8 +106,12 @@ def test_a_failed_drift_check_touches_nothing(github: FakeGitHub, client: GitHub
     """Exit code 1 (drift itself failed) is an error and neither opens nor closes anything."""
     sync_drift_issue(client, REPO, drift_exit_code=2, report=_report("1 changed"))
     before = len(github.requests)
-    with pytest.raises(GitOpsError, match="exit code 1"):
+    with pytest.raises(GitOpsError) as raised:
         sync_drift_issue(client, REPO, drift_exit_code=1, report="")
+    assert raised.value.message == (
+        "reconciler drift failed (exit code 1): the drift issue is left as it is"
+    )
+    assert raised.value.hint == "the drift step's log above says why"
     assert len(github.requests) == before
     assert [i["state"] for i in _drift_issues(github)] == ["open"]
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import sys
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -213,7 +214,8 @@ def test_apply_workflow_applies_exactly_the_saved_plan_shown_before_approval(
     assert "Verified: a fresh plan is empty." in applied.summary
     by_name = {r["name"]: r for r in _records(sandbox)}
     assert by_name["Solar - East"]["paused"] is False
-    assert float(by_name["Solar - West"]["sortable_order"]) == 21
+    # Exactly the 21 the PR wrote (the API sends decimals as strings, here "21.0").
+    assert Decimal(by_name["Solar - West"]["sortable_order"]) == Decimal("21")
     journal = tmp_path / "apply-runner" / "trackdrive" / "journal.jsonl"
     assert len(journal.read_text("utf-8").splitlines()) == 2
     for run in (planned, applied):

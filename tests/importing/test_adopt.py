@@ -377,8 +377,13 @@ def test_adopt_refuses_specs_it_cannot_match(
     """When a spec matches two live schedules, adopting raises ``PlanError`` as plan would."""
     files = {"schedules.d/a.yaml": "schedules:\n  - name: Twin\n"}
     account = live({"id": 1, "name": "Twin"}, {"id": 2, "name": "Twin"})
-    with pytest.raises(PlanError, match="cannot be matched"):
+    with pytest.raises(PlanError) as raised:
         _adopt_tree(tmp_path, monkeypatch, files, account)
+    assert raised.value.message == "1 spec cannot be matched to the live account"
+    assert [str(issue) for issue in raised.value.issues] == [
+        "schedules.d/a.yaml:2:5: 2 live schedules are named 'Twin' (ids 1, 2); "
+        "pin the one this spec manages with `id:`"
+    ]
 
 
 def test_adopt_skips_values_shared_through_anchors(

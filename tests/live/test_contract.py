@@ -90,8 +90,17 @@ async def test_a_full_listing_reads_total_count_distinct_schedules(
 
 async def test_an_unknown_id_is_404(live_client: TrackDriveClient) -> None:
     """NOT_FOUND_STATUS: GET /schedules/<unknown id> answers 404."""
-    with pytest.raises(NotFoundError):
+    with pytest.raises(NotFoundError) as caught:
         await live_client.get_schedule(NO_SUCH_ID)
+    assert (caught.value.method, caught.value.path, caught.value.status) == (
+        "GET",
+        "/api/v1/schedules/999999999999",
+        404,
+    )
+    # What follows "not found" is the API's own wording, which only the sandbox fixes.
+    assert str(caught.value).startswith(
+        "GET /api/v1/schedules/999999999999 answered 404: not found"
+    )
 
 
 async def test_a_wrong_private_key_is_401(live_account: Account) -> None:
@@ -101,6 +110,14 @@ async def test_a_wrong_private_key_is_401(live_account: Account) -> None:
         with pytest.raises(AuthError) as caught:
             await TrackDriveClient(http, retry_attempts=1).list_schedules()
     assert caught.value.status == 401
+    message = str(caught.value)  # the API's own words may stand between these two parts
+    assert message.startswith(
+        "GET /api/v1/schedules answered 401: TrackDrive refused the credentials"
+    )
+    assert message.endswith(
+        "check TRACKDRIVE_PUBLIC_KEY / TRACKDRIVE_PRIVATE_KEY and the account URL "
+        f"{live_account.base_url}"
+    )
 
 
 @pytest.fixture
@@ -141,9 +158,17 @@ async def test_a_throwaway_schedule_round_trip(
 
     with pytest.raises(ApiValidationError) as caught:
         await live_client.update_schedule(created.id, {"sortable_order": "not a number"})
-    assert caught.value.status == 422
-    assert caught.value.field_errors
+    assert (caught.value.method, caught.value.status) == ("PUT", 422)
+    assert list(caught.value.field_errors) == ["sortable_order"]  # ERRORS_KEY names the field
+    assert str(caught.value).startswith(
+        f"PUT /api/v1/schedules/{created.id} answered 422: sortable_order: "
+    )
 
     await live_client.delete_schedule(created.id)
-    with pytest.raises(NotFoundError):
+    with pytest.raises(NotFoundError) as gone:
         await live_client.get_schedule(created.id)
+    assert (gone.value.method, gone.value.path, gone.value.status) == (
+        "GET",
+        f"/api/v1/schedules/{created.id}",
+        404,
+    )

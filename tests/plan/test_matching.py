@@ -54,9 +54,11 @@ def test_pinned_id_not_live_is_a_plan_error_at_the_id_key() -> None:
     with pytest.raises(PlanError) as caught:
         build_plan([loaded], [live(1, "Solar")], config())
     (issue,) = caught.value.issues
-    assert "pins id 99, which is not a live schedule" in issue.message
-    assert "remove the id to create it, or fix the id" in issue.message
-    assert issue.location == loaded.key_locations["id"]
+    assert issue.message == (
+        "'Solar' pins id 99, which is not a live schedule (or is ignored); remove the id to "
+        "create it, or fix the id"
+    )
+    assert issue.location == Location(SPEC_FILE, 5, 5)  # the `id:` key, the line after the name
 
 
 def test_pinned_id_not_live_with_ensure_absent_is_a_no_op() -> None:
@@ -72,8 +74,10 @@ def test_pinned_id_of_an_ignored_record_is_a_plan_error() -> None:
     with pytest.raises(PlanError) as caught:
         build_plan([spec("Solar", id=5)], [live(5, "tmp - x")], config(ignore=("^tmp",)))
     (issue,) = caught.value.issues
-    assert "pins id 5" in issue.message
-    assert "(or is ignored)" in issue.message
+    assert str(issue) == (
+        "schedules.d/main.yaml:2:5: 'Solar' pins id 5, which is not a live schedule "
+        "(or is ignored); remove the id to create it, or fix the id"
+    )
 
 
 # Rule 3: otherwise, match by exact name among records no pin claimed.
@@ -96,7 +100,10 @@ def test_ambiguous_ensure_absent_is_a_plan_error_too() -> None:
     """`ensure: absent` on a duplicated name does not guess which schedule to delete."""
     with pytest.raises(PlanError) as caught:
         build_plan([spec("Solar", ensure="absent")], [live(1, "Solar"), live(2, "Solar")], config())
-    assert "pin the one this spec manages with `id:`" in caught.value.issues[0].message
+    assert [str(issue) for issue in caught.value.issues] == [
+        "schedules.d/main.yaml:1:5: 2 live schedules are named 'Solar' (ids 1, 2); "
+        "pin the one this spec manages with `id:`"
+    ]
 
 
 def test_every_matching_error_is_reported_at_once() -> None:
@@ -111,6 +118,11 @@ def test_every_matching_error_is_reported_at_once() -> None:
     assert [i.location for i in issues] == [
         Location(SPEC_FILE, 3, 5),  # the `id:` key of "Missing"
         Location(SPEC_FILE, 9, 5),
+    ]
+    assert [i.message for i in issues] == [
+        "'Missing' pins id 50, which is not a live schedule (or is ignored); remove the id to "
+        "create it, or fix the id",
+        "2 live schedules are named 'Dup' (ids 1, 2); pin the one this spec manages with `id:`",
     ]
     assert str(caught.value) == "2 specs cannot be matched to the live account"
 

@@ -11,6 +11,9 @@ import pytest
 from reconciler.sandbox import ResponseDroppedError, SandboxConfig, create_app
 from tests.support.sandbox_server import MakeSandbox, RunningSandbox, frozen_clock
 
+#: How httpx reports an answer cut after its headers, before any byte of its body.
+CUT_AFTER_HEADERS = "peer closed connection without sending complete message body (received 0 bytes"
+
 
 def statuses(sandbox: RunningSandbox, count: int) -> list[int]:
     with sandbox.client() as client:
@@ -89,8 +92,10 @@ def test_a_dropped_write_is_committed_but_its_response_is_lost(
 ) -> None:
     """drop_after_commit_rate=1 commits a write, then cuts the connection mid-response."""
     running = make_sandbox(drop_after_commit_rate=1.0)
-    with running.client() as client, pytest.raises(httpx.RemoteProtocolError):
+    with running.client() as client, pytest.raises(httpx.RemoteProtocolError) as caught:
         client.post("/api/v1/schedules", json={"name": "A"})
+    # The headers went out (the length is known), none of the body: the commit happened first.
+    assert str(caught.value).startswith(CUT_AFTER_HEADERS)
     assert total_count(running) == 1
     assert running.stats()["dropped_after_commit"] == 1
 
@@ -117,6 +122,9 @@ def test_a_dropped_write_in_process_raises_a_transport_error() -> None:
                 await client.post("/api/v1/schedules", json={"name": "A"})
             assert isinstance(caught.value, httpx.RemoteProtocolError)
             assert caught.value.request.method == "POST"
+            assert str(caught.value) == (
+                "sandbox: the write was committed, then its response was dropped"
+            )
             response = await client.get("/api/v1/schedules")
         count: int = response.json()["metadata"]["total_count"]
         return count
@@ -132,8 +140,9 @@ def test_faults_change_at_runtime(sandbox: RunningSandbox) -> None:
     with sandbox.client() as client:
         assert client.post("/api/v1/schedules", json={"name": "A"}).status_code == 200
         sandbox.set_faults(drop_after_commit_rate=1.0)
-        with pytest.raises(httpx.RemoteProtocolError):
+        with pytest.raises(httpx.RemoteProtocolError) as caught:
             client.post("/api/v1/schedules", json={"name": "B"})
+        assert str(caught.value).startswith(CUT_AFTER_HEADERS)
         sandbox.set_faults(drop_after_commit_rate=0.0)
         assert client.post("/api/v1/schedules", json={"name": "C"}).status_code == 200
     assert total_count(sandbox) == 3

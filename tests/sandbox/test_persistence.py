@@ -64,21 +64,27 @@ def test_seeding_only_fills_an_empty_database(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "overrides",
+    ("overrides", "message"),
     [
-        {"seed": "lots"},
-        {"seed": "-3"},
-        {"error_rate": 1.5},
-        {"drop_after_commit_rate": -0.1},
-        {"rate_limit_rps": 0.0},
-        {"latency_ms": -1},
-        {"per_page_max": 0},
-        {"make_call_cps": 0},
+        ({"seed": "lots"}, "seed must be 'none', 'demo' or a number of schedules, not 'lots'"),
+        ({"seed": "-3"}, "seed must be 'none', 'demo' or a number of schedules, not '-3'"),
+        ({"error_rate": 1.5}, "error_rate must be between 0 and 1, not 1.5"),
+        (
+            {"drop_after_commit_rate": -0.1},
+            "drop_after_commit_rate must be between 0 and 1, not -0.1",
+        ),
+        (
+            {"rate_limit_rps": 0.0},
+            "rate_limit_rps must be more than 0 (or None for no limit), not 0.0",
+        ),
+        ({"latency_ms": -1}, "latency_ms must be 0 or more, not -1"),
+        ({"per_page_max": 0}, "per_page_max must be at least 1, not 0"),
+        ({"make_call_cps": 0}, "make_call_cps must be at least 1, not 0"),
     ],
     ids=repr,
 )
-def test_an_impossible_config_is_refused(overrides: dict[str, Any]) -> None:
-    """SandboxConfig refuses a seed or fault value out of its range, naming it."""
-    (name,) = overrides
-    with pytest.raises(ValueError, match=name):
+def test_an_impossible_config_is_refused(overrides: dict[str, Any], message: str) -> None:
+    """SandboxConfig refuses a seed or fault value out of its range, naming it and its range."""
+    with pytest.raises(ValueError) as raised:
         SandboxConfig(**overrides)
+    assert str(raised.value) == message
