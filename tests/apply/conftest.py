@@ -1,7 +1,8 @@
 """Fixtures of the apply tests: no retry ever sleeps; the CLI tests' ``account`` and ``specs_dir``.
 
-``account`` (the HTTP sandbox, keys in the environment) and ``specs_dir`` (a copy of the
-example specs) are the ones in ``tests/cli/conftest.py``, imported so pytest finds them here.
+``account`` (the HTTP sandbox, keys in the environment), ``specs_dir`` (a copy of the example
+specs) and ``applied`` (the account with them applied) are the ones in ``tests/cli/conftest.py``,
+imported so pytest finds them here.
 """
 
 from __future__ import annotations
@@ -12,10 +13,11 @@ import pytest
 import stamina
 
 from tests.apply.scenario import FAULT_SEED
-from tests.cli.conftest import account, specs_dir
+from tests.cli.conftest import account, applied, specs_dir
+from tests.support.account import use_account
 from tests.support.sandbox_server import MakeSandbox, RunningSandbox, counting_clock
 
-__all__ = ["account", "faulty_account", "no_waits", "specs_dir"]
+__all__ = ["account", "applied", "faulty_account", "no_waits", "specs_dir"]
 
 
 @pytest.fixture(autouse=True)
@@ -38,9 +40,4 @@ def faulty_account(make_sandbox: MakeSandbox, monkeypatch: pytest.MonkeyPatch) -
     requests about one in ten is throttled whatever the machine's speed, and it never stalls
     (apply's client waits the Retry-After in real time and learns a rate from the 429s).
     """
-    sandbox = make_sandbox(seed_rng=FAULT_SEED, clock=counting_clock(0.45))
-    monkeypatch.setenv("TRACKDRIVE_API_URL", sandbox.base_url)
-    monkeypatch.setenv("TRACKDRIVE_PUBLIC_KEY", sandbox.config.public_key)
-    monkeypatch.setenv("TRACKDRIVE_PRIVATE_KEY", sandbox.config.private_key)
-    monkeypatch.delenv("TRACKDRIVE_SUBDOMAIN", raising=False)
-    return sandbox
+    return use_account(make_sandbox(seed_rng=FAULT_SEED, clock=counting_clock(0.45)), monkeypatch)

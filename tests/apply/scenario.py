@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final, NamedTuple
 
+from tests.support.account import schedules
 from tests.support.sandbox_server import RunningSandbox
 
 __all__ = [
@@ -73,21 +74,6 @@ CONFIG_YAML: Final = (
     "  max_delete_percent: 100\n"
     "  max_update_percent: 100\n"
 )
-
-
-def schedules(sandbox: RunningSandbox) -> list[dict[str, Any]]:
-    """Every schedule record on the sandbox (faults must be off)."""
-    records: list[dict[str, Any]] = []
-    with sandbox.client() as http:
-        page = 1
-        while True:
-            response = http.get("/api/v1/schedules", params={"per_page": 100, "page": page})
-            response.raise_for_status()
-            batch: list[dict[str, Any]] = response.json()["schedules"]
-            records.extend(batch)
-            if len(batch) < 100:
-                return records
-            page += 1
 
 
 class Row(NamedTuple):

@@ -243,6 +243,35 @@ def _skipped(stderr: str) -> dict[str, str | None]:
     return {line.name: line.detail for line in reported(stderr) if line.outcome == "skipped"}
 
 
+def _apply_while_writes_are_held(
+    sandbox: RunningSandbox,
+    scenario: Scenario,
+    capsys: pytest.CaptureFixture[str],
+    *,
+    attempts: int,
+    read_body_first: bool,
+) -> str:
+    """Apply with every write parked at the server's door until apply gave up on it; stderr.
+
+    A parked write cannot be answered within --timeout however fast or slow this machine is;
+    reads are answered. Leaving the gate releases the parked writes and waits until each is
+    answered. Every write times out: apply exits 1 with the 18 changes it sent failed and the
+    rename that waited on one of them skipped.
+    """
+    sandbox.reset()
+    with (
+        stamina.set_testing(True, attempts=attempts, cap=True),
+        sandbox.hold_writes(read_body_first=read_body_first) as gate,
+    ):
+        code = main(_apply(scenario, "--no-verify", "--timeout", str(_TIMEOUT_S)))
+        assert gate.held > 0
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "error: 18 failed, 1 skipped, 0 applied" in err
+    assert _skipped(err) == {"Chain B": _STILL_HELD}
+    return err
+
+
 def test_writes_that_time_out_are_reported_and_a_rerun_converges(
     faulty_account: RunningSandbox,
     tmp_path: Path,
@@ -250,23 +279,12 @@ def test_writes_that_time_out_are_reported_and_a_rerun_converges(
 ) -> None:
     """Writes timed out before being read never commit: account as seeded; a rerun converges."""
     scenario = build_scenario(faulty_account, tmp_path)
-    faulty_account.reset()
-    # Every write is parked at the server's door until apply has given up on it: it cannot be
-    # answered within --timeout however fast or slow this machine is. Reads are answered.
-    with (
-        stamina.set_testing(True, attempts=2, cap=True),
-        faulty_account.hold_writes() as gate,
-    ):
-        code = main(_apply(scenario, "--no-verify", "--timeout", str(_TIMEOUT_S)))
-        assert gate.held > 0
-    # Leaving the block released the parked writes and waited until each was answered.
-    first = capsys.readouterr().err
-    assert code == 1
+    first = _apply_while_writes_are_held(
+        faulty_account, scenario, capsys, attempts=2, read_body_first=False
+    )
     assert f"no complete answer within {_TIMEOUT_S:g} s (the answer timeout)" in first
     # Each parked write's client had gone before its body was read: none committed.
     assert end_state(faulty_account) == SEEDED_STATE
-    assert "error: 18 failed, 1 skipped, 0 applied" in first
-    assert _skipped(first) == {"Chain B": _STILL_HELD}
     _rerun_converges(faulty_account, scenario, capsys)
 
 
@@ -277,23 +295,14 @@ def test_creates_that_time_out_and_commit_later_are_never_sent_twice(
 ) -> None:
     """A POST that timed out but commits afterwards is not resent: no name is held twice."""
     scenario = build_scenario(faulty_account, tmp_path)
-    faulty_account.reset()
     # The body is read on arrival, so each parked write commits once released: the
     # "timed out, yet applied later" case that a resend would turn into a duplicate.
-    with (
-        stamina.set_testing(True, attempts=3, cap=True),
-        faulty_account.hold_writes(read_body_first=True) as gate,
-    ):
-        code = main(_apply(scenario, "--no-verify", "--timeout", str(_TIMEOUT_S)))
-        assert gate.held > 0
-    first = capsys.readouterr().err
+    first = _apply_while_writes_are_held(
+        faulty_account, scenario, capsys, attempts=3, read_body_first=True
+    )
     posts = faulty_account.stats()["by_route"]["POST /api/v1/schedules"]
-    assert code == 1
     creates = first.count("] failed  create ")
-    assert creates > 0
-    assert posts == creates  # each create POSTed once, never again after its timeout
-    assert "error: 18 failed, 1 skipped, 0 applied" in first
-    assert _skipped(first) == {"Chain B": _STILL_HELD}
+    assert posts == creates == 6  # each create POSTed once, never again after its timeout
     # Every parked write committed once released: each POST once (no PUT of its other fields
     # followed, as it had failed), the deletes, the updates and the renames but the skipped one.
     assert end_state(faulty_account) == _COMMITTED_LATER

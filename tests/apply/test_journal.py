@@ -12,6 +12,7 @@ import pytest
 
 from reconciler.cli import main
 from tests.apply.scenario import FAULT_SEED, PLANNED_CHANGES, build_scenario, schedules
+from tests.support.account import use_account
 from tests.support.sandbox_server import MakeSandbox, RunningSandbox
 
 PUBLIC_KEY = "pk_journal_3c1f9a0b7d2e"
@@ -26,11 +27,7 @@ def _entries(journal: Path) -> list[dict[str, Any]]:
 def keyed_account(make_sandbox: MakeSandbox, monkeypatch: pytest.MonkeyPatch) -> RunningSandbox:
     """The HTTP sandbox with keys distinctive enough to search for, in the environment."""
     sandbox = make_sandbox(public_key=PUBLIC_KEY, private_key=PRIVATE_KEY, seed_rng=FAULT_SEED)
-    monkeypatch.setenv("TRACKDRIVE_API_URL", sandbox.base_url)
-    monkeypatch.setenv("TRACKDRIVE_PUBLIC_KEY", PUBLIC_KEY)
-    monkeypatch.setenv("TRACKDRIVE_PRIVATE_KEY", PRIVATE_KEY)
-    monkeypatch.delenv("TRACKDRIVE_SUBDOMAIN", raising=False)
-    return sandbox
+    return use_account(sandbox, monkeypatch)
 
 
 def test_journal_has_one_line_per_change_with_action_name_id_outcome(

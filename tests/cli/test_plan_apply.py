@@ -5,25 +5,13 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from reconciler.cli import main
+from tests.support.account import record, schedules, ui_edit
 from tests.support.sandbox_server import RunningSandbox
-
-
-def _schedules(sandbox: RunningSandbox) -> list[dict[str, Any]]:
-    with sandbox.client() as http:
-        response = http.get("/api/v1/schedules", params={"per_page": 100})
-        response.raise_for_status()
-        records: list[dict[str, Any]] = response.json()["schedules"]
-        return records
-
-
-def _ui_edit(sandbox: RunningSandbox, schedule_id: int, **fields: Any) -> None:
-    with sandbox.client() as http:
-        http.put(f"/api/v1/schedules/{schedule_id}", json=fields).raise_for_status()
+from tests.support.steps import apply_saved, apply_specs, copy_specs, plan_to, replace_in
 
 
 def test_plan_apply_plan_converges(
@@ -37,7 +25,7 @@ def test_plan_apply_plan_converges(
     assert "Verified: a fresh plan is empty." in captured.err
     assert main(["plan", "--specs", str(specs_dir), "--detailed-exitcode"]) == 0
     assert "No changes" in capsys.readouterr().out
-    names = sorted(r["name"] for r in _schedules(account))
+    names = sorted(r["name"] for r in schedules(account))
     assert names == [
         "Auto Insurance - Inbound",
         "Medicare - Overflow",
@@ -49,8 +37,8 @@ def test_plan_apply_plan_converges(
 
 def test_create_sets_put_only_fields(account: RunningSandbox, specs_dir: Path) -> None:
     """A create also sets sortable_order and lead_duplicate_timeframe (the PUT-only fields)."""
-    assert main(["apply", "--specs", str(specs_dir), "--auto-approve"]) == 0
-    records = {r["name"]: r for r in _schedules(account)}
+    apply_specs(specs_dir)
+    records = {r["name"]: r for r in schedules(account)}
     east, weekend = records["Solar - East"], records["Solar - Texas Weekend"]
     # TrackDrive sends decimals as JSON strings: compared as exact decimals, never floats.
     assert Decimal(east["sortable_order"]) == Decimal("10")
@@ -64,29 +52,27 @@ def test_apply_without_tty_needs_auto_approve(
     """With no terminal to ask on, apply refuses without --auto-approve and writes nothing."""
     assert main(["apply", "--specs", str(specs_dir)]) == 1
     assert "--auto-approve" in capsys.readouterr().err
-    assert _schedules(account) == []
+    assert schedules(account) == []
 
 
 def test_saved_plan_refused_after_ui_edit(
-    account: RunningSandbox,
+    applied: RunningSandbox,
     specs_dir: Path,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     """A UI edit between plan and apply makes apply refuse the saved plan, naming the schedule."""
-    assert main(["apply", "--specs", str(specs_dir), "--auto-approve"]) == 0
-    east = next(r for r in _schedules(account) if r["name"] == "Solar - East")
-    solar = specs_dir / "solar.yaml"
-    solar.write_text(solar.read_text().replace("sortable_order: 10\n", "sortable_order: 11\n"))
+    east = record(applied, "Solar - East")
+    replace_in(specs_dir / "solar.yaml", "sortable_order: 10\n", "sortable_order: 11\n")
     plan_file = tmp_path / "plan.json"
-    assert main(["plan", "--specs", str(specs_dir), "--out", str(plan_file)]) == 0
-    _ui_edit(account, east["id"], paused=True)
+    plan_to(specs_dir, plan_file)
+    ui_edit(applied, east["id"], paused=True)
     capsys.readouterr()
-    assert main(["apply", str(plan_file), "--specs", str(specs_dir)]) == 1
+    assert apply_saved(plan_file, specs_dir) == 1
     err = capsys.readouterr().err
     assert "stale plan" in err
     assert '"Solar - East"' in err
-    after = next(r for r in _schedules(account) if r["id"] == east["id"])
+    after = next(r for r in schedules(applied) if r["id"] == east["id"])
     assert Decimal(after["sortable_order"]) == Decimal("10")
 
 
@@ -100,9 +86,9 @@ def test_saved_plan_refused_when_specs_changed(
     plan_file = tmp_path / "plan.json"
     assert main(["plan", "--specs", str(specs_dir), "--out", str(plan_file)]) == 0
     (specs_dir / "insurance.yaml").unlink()
-    assert main(["apply", str(plan_file), "--specs", str(specs_dir)]) == 1
+    assert apply_saved(plan_file, specs_dir) == 1
     assert "other specs" in capsys.readouterr().err
-    assert _schedules(account) == []
+    assert schedules(account) == []
 
 
 def test_saved_plan_applies_exactly(
@@ -114,30 +100,26 @@ def test_saved_plan_applies_exactly(
     data = json.loads(plan_file.read_text())
     assert data["format_version"] == 1
     assert data["summary"]["create"] == 5
-    assert main(["apply", str(plan_file), "--specs", str(specs_dir)]) == 0
-    assert len(_schedules(account)) == 5
+    assert apply_saved(plan_file, specs_dir) == 0
+    assert len(schedules(account)) == 5
 
 
 def test_delete_threshold_needs_force(
-    account: RunningSandbox,
+    applied: RunningSandbox,
+    delete_limited_config: Path,
     specs_dir: Path,
-    tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     """More deletes than safety.max_deletes refuse the apply, naming --force; --force applies."""
-    assert main(["apply", "--specs", str(specs_dir), "--auto-approve"]) == 0
-    config = tmp_path / "reconciler.yaml"
-    config.write_text("prune: true\nsafety:\n  max_deletes: 1\n")
-    (specs_dir / "solar.yaml").unlink()
+    config = delete_limited_config
     args = ["apply", "--specs", str(specs_dir), "--config", str(config), "--auto-approve"]
-    capsys.readouterr()
     assert main(args) == 1
     err = capsys.readouterr().err
     assert "3 deletes exceed safety.max_deletes (1)" in err
     assert "--force" in err
-    assert len(_schedules(account)) == 5
+    assert len(schedules(applied)) == 5
     assert main([*args, "--force"]) == 0
-    assert len(_schedules(account)) == 2
+    assert len(schedules(applied)) == 2
 
 
 def test_missing_credentials_named(
@@ -174,13 +156,11 @@ def test_wrong_credentials_clear_and_secret_free(
 
 
 def test_drift_reports_ui_edit(
-    account: RunningSandbox, specs_dir: Path, capsys: pytest.CaptureFixture[str]
+    applied: RunningSandbox, specs_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """A pause made in the UI shows as drift (exit 2) with the spec and live values."""
-    assert main(["apply", "--specs", str(specs_dir), "--auto-approve"]) == 0
     assert main(["drift", "--specs", str(specs_dir)]) == 0
-    west = next(r for r in _schedules(account) if r["name"] == "Solar - West")
-    _ui_edit(account, west["id"], paused=True)
+    ui_edit(applied, record(applied, "Solar - West")["id"], paused=True)
     capsys.readouterr()
     assert main(["drift", "--specs", str(specs_dir)]) == 2
     out = capsys.readouterr().out
@@ -218,22 +198,15 @@ def test_plan_formats_agree(
 
 
 def test_base_specs_split_pr_changes_from_existing_drift(
-    account: RunningSandbox,
+    applied: RunningSandbox,
     specs_dir: Path,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     """With --base-specs the comment separates this PR's changes from drift already live."""
-    assert main(["apply", "--specs", str(specs_dir), "--auto-approve"]) == 0
-    west = next(r for r in _schedules(account) if r["name"] == "Solar - West")
-    _ui_edit(account, west["id"], paused=True)
-    base = tmp_path / "base"
-    base.mkdir()
-    for source in specs_dir.iterdir():
-        (base / source.name).write_text(source.read_text())
-    solar = specs_dir / "solar.yaml"
-    solar.write_text(solar.read_text().replace("sortable_order: 10\n", "sortable_order: 11\n"))
-    capsys.readouterr()
+    ui_edit(applied, record(applied, "Solar - West")["id"], paused=True)
+    base = copy_specs(specs_dir, tmp_path / "base")
+    replace_in(specs_dir / "solar.yaml", "sortable_order: 10\n", "sortable_order: 11\n")
     args = ["plan", "--specs", str(specs_dir), "--base-specs", str(base), "--format", "markdown"]
     assert main(args) == 0
     out = capsys.readouterr().out

@@ -8,11 +8,9 @@ from pathlib import Path
 import pytest
 
 from reconciler.cli import main
+from tests.support.account import record, schedules
 from tests.support.sandbox_server import RunningSandbox
-
-
-def _plan_to(specs_dir: Path, out: Path, *extra: str) -> None:
-    assert main(["plan", "--specs", str(specs_dir), "--out", str(out), *extra]) == 0
+from tests.support.steps import apply_saved, pin_rename, plan_to, write_config
 
 
 def test_saved_plan_refused_on_another_account(
@@ -23,10 +21,10 @@ def test_saved_plan_refused_on_another_account(
 ) -> None:
     """A plan made against one account is refused when applied to another, before any write."""
     plan_file = tmp_path / "plan.json"
-    _plan_to(specs_dir, plan_file)
+    plan_to(specs_dir, plan_file)
     other = ["--sandbox", "--sandbox-db", str(tmp_path / "other.sqlite3")]
     capsys.readouterr()
-    assert main(["apply", str(plan_file), "--specs", str(specs_dir), *other]) == 1
+    assert apply_saved(plan_file, specs_dir, *other) == 1
     err = capsys.readouterr().err
     assert f"planned against {account.base_url}" in err
     assert "Applied" not in err
@@ -39,59 +37,43 @@ def test_saved_plan_refused_after_config_change(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     """A plan made under one reconciler.yaml is refused once the config changed."""
-    config = tmp_path / "reconciler.yaml"
-    config.write_text("prune: true\n")
+    config = write_config(tmp_path, "prune: true\n")
     plan_file = tmp_path / "plan.json"
-    _plan_to(specs_dir, plan_file, "--config", str(config))
+    plan_to(specs_dir, plan_file, "--config", str(config))
     config.write_text("prune: false\n")
-    args = ["apply", str(plan_file), "--specs", str(specs_dir), "--config", str(config)]
-    assert main(args) == 1
+    assert apply_saved(plan_file, specs_dir, "--config", str(config)) == 1
     assert "another reconciler.yaml" in capsys.readouterr().err
 
 
 def test_safety_is_recomputed_not_read_from_the_plan_file(
-    account: RunningSandbox,
+    delete_limited_config: Path,
     specs_dir: Path,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     """Deleting the breaches from a saved plan by hand does not get past the thresholds."""
-    assert main(["apply", "--specs", str(specs_dir), "--auto-approve"]) == 0
-    config = tmp_path / "reconciler.yaml"
-    config.write_text("prune: true\nsafety:\n  max_deletes: 1\n")
-    (specs_dir / "solar.yaml").unlink()
+    config = delete_limited_config
     plan_file = tmp_path / "plan.json"
-    _plan_to(specs_dir, plan_file, "--config", str(config))
+    plan_to(specs_dir, plan_file, "--config", str(config))
     data = json.loads(plan_file.read_text())
     assert data["breaches"]
     data["breaches"] = []
     plan_file.write_text(json.dumps(data))
     capsys.readouterr()
-    args = ["apply", str(plan_file), "--specs", str(specs_dir), "--config", str(config)]
-    assert main(args) == 1
+    assert apply_saved(plan_file, specs_dir, "--config", str(config)) == 1
     assert "exceed safety.max_deletes (1)" in capsys.readouterr().err
 
 
 def test_only_never_turns_a_rename_into_a_delete(
-    account: RunningSandbox,
+    applied: RunningSandbox,
     specs_dir: Path,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     """--only narrows what is shown, after matching: a pinned rename stays a rename."""
-    assert main(["apply", "--specs", str(specs_dir), "--auto-approve"]) == 0
-    with account.client() as http:
-        records = http.get("/api/v1/schedules").json()["schedules"]
-    west = next(r for r in records if r["name"] == "Solar - West")
-    solar = specs_dir / "solar.yaml"
-    solar.write_text(
-        solar.read_text().replace(
-            "  - name: Solar - West\n", f"  - name: Renamed West\n    id: {west['id']}\n"
-        )
-    )
-    config = tmp_path / "reconciler.yaml"
-    config.write_text("prune: true\n")
-    capsys.readouterr()
+    west = record(applied, "Solar - West")
+    pin_rename(specs_dir / "solar.yaml", "Solar - West", "Renamed West", west["id"])
+    config = write_config(tmp_path, "prune: true\n")
     args = ["plan", "--specs", str(specs_dir), "--config", str(config), "--only", "Solar - West"]
     assert main(args) == 0
     out = capsys.readouterr().out
@@ -129,16 +111,15 @@ def test_damaged_plan_file_is_refused_before_any_write(
 ) -> None:
     """A hand-edited plan with an update of no fields is refused as damaged, nothing written."""
     plan_file = tmp_path / "plan.json"
-    _plan_to(specs_dir, plan_file)
+    plan_to(specs_dir, plan_file)
     data = json.loads(plan_file.read_text())
     data["changes"][0]["action"] = "update"
     data["changes"][0]["id"] = 1
     data["changes"][0]["fields"] = {}
     plan_file.write_text(json.dumps(data))
-    assert main(["apply", str(plan_file), "--specs", str(specs_dir)]) == 1
+    assert apply_saved(plan_file, specs_dir) == 1
     assert "damaged" in capsys.readouterr().err
-    with account.client() as http:
-        assert http.get("/api/v1/schedules").json()["schedules"] == []
+    assert schedules(account) == []
 
 
 def test_import_refuses_a_directory_with_specs(

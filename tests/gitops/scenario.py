@@ -8,15 +8,15 @@ head with ``--base-specs`` must therefore show West under "Changes this PR makes
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from reconciler.cli import main
+from reconciler.gitops.comment import PLAN_MARKER
+from tests.support.account import record, ui_edit
 from tests.support.sandbox_server import RunningSandbox
+from tests.support.steps import apply_specs, copy_specs, replace_in
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "schedules.d"
 
@@ -41,24 +41,26 @@ class PullRequest:
 def make_pull_request(root: Path, sandbox: RunningSandbox) -> PullRequest:
     """Lay out the checkout under ``root`` and bring the account to the base specs plus drift."""
     pr = PullRequest(root)
-    shutil.copytree(EXAMPLES, pr.base)
-    shutil.copytree(EXAMPLES, pr.head)
-    solar = pr.head / "solar.yaml"
-    text = solar.read_text(encoding="utf-8")
-    assert "sortable_order: 20\n" in text
-    solar.write_text(text.replace("sortable_order: 20\n", "sortable_order: 21\n"), "utf-8")
-    argv = ["apply", "--specs", str(pr.base), "--auto-approve", "--api-url", sandbox.base_url]
+    copy_specs(EXAMPLES, pr.base)
+    copy_specs(EXAMPLES, pr.head)
+    replace_in(pr.head / "solar.yaml", "sortable_order: 20\n", "sortable_order: 21\n")
     with pytest.MonkeyPatch.context() as patch:
         for name, value in trackdrive_env(sandbox).items():
             patch.setenv(name, value)
-        assert main(argv) == 0
-    with sandbox.client() as http:
-        records: list[dict[str, Any]] = http.get(
-            "/api/v1/schedules", params={"per_page": 100}
-        ).json()["schedules"]
-        east = next(r for r in records if r["name"] == "Solar - East")
-        http.put(f"/api/v1/schedules/{east['id']}", json={"paused": True}).raise_for_status()
+        apply_specs(pr.base, "--api-url", sandbox.base_url)
+    ui_edit(sandbox, record(sandbox, "Solar - East")["id"], paused=True)
     return pr
+
+
+def assert_west_is_the_prs_change_and_east_is_drift(body: str) -> None:
+    """The plan comment of this PR: West under its own changes, East under the older drift."""
+    assert body.startswith(PLAN_MARKER)
+    own, _, drift = body.partition("Drift already on the account")
+    assert "### Changes this PR makes: 0 to create, 1 to update, 0 to delete" in own
+    assert "Solar \\- West" in own
+    assert "Solar \\- East" not in own
+    assert "Solar \\- East" in drift
+    assert "Solar \\- West" not in drift
 
 
 def trackdrive_env(sandbox: RunningSandbox) -> dict[str, str]:

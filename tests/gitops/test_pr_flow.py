@@ -8,10 +8,13 @@ from pathlib import Path
 import pytest
 
 from reconciler.cli import main
-from reconciler.gitops.comment import PLAN_MARKER
 from tests.gitops.conftest import REPO
 from tests.gitops.fake_github import FakeGitHub
-from tests.gitops.scenario import make_pull_request, trackdrive_env
+from tests.gitops.scenario import (
+    assert_west_is_the_prs_change_and_east_is_drift,
+    make_pull_request,
+    trackdrive_env,
+)
 from tests.support.sandbox_server import RunningSandbox
 
 
@@ -45,13 +48,6 @@ def test_pr_plan_comment_has_both_sections(
     assert main(comment) == 0
 
     (posted,) = github_env.comments_on(REPO, 1)
-    text = posted["body"]
-    assert text.startswith(PLAN_MARKER)
-    own, _, drift = text.partition("Drift already on the account")
-    assert "### Changes this PR makes: 0 to create, 1 to update, 0 to delete" in own
-    assert "Solar \\- West" in own
-    assert "Solar \\- East" not in own
-    assert "Solar \\- East" in drift
-    assert "Solar \\- West" not in drift
+    assert_west_is_the_prs_change_and_east_is_drift(posted["body"])
     saved = json.loads(plan_json.read_text(encoding="utf-8"))
     assert sorted(c["name"] for c in saved["changes"]) == ["Solar - East", "Solar - West"]

@@ -22,7 +22,11 @@ from reconciler.gitops.comment import PLAN_MARKER
 from reconciler.render.drift import DRIFT_MARKER
 from tests.gitops.conftest import REPO
 from tests.gitops.fake_github import FakeGitHub
-from tests.gitops.scenario import make_pull_request, trackdrive_env
+from tests.gitops.scenario import (
+    assert_west_is_the_prs_change_and_east_is_drift,
+    make_pull_request,
+    trackdrive_env,
+)
 from tests.gitops.workflow_steps import JobRun, load_workflow, run_job
 from tests.support.sandbox_server import RunningSandbox
 
@@ -130,14 +134,8 @@ def test_plan_workflow_comments_failure_then_plan_and_split_on_one_comment(
     assert fixed.failed is None, fixed.failed
     assert fixed.outputs["plan"] == {"exit-code": "2", "changes": "true"}
     (comment,) = github.comments_on(REPO, 1)
-    body = comment["body"]
-    assert body.startswith(PLAN_MARKER)
-    own, _, drift = body.partition("Drift already on the account")
-    assert "### Changes this PR makes: 0 to create, 1 to update" in own
-    assert "Solar \\- West" in own
-    assert "Solar \\- East" not in own
-    assert "Solar \\- East" in drift
-    assert body in fixed.summary
+    assert_west_is_the_prs_change_and_east_is_drift(comment["body"])
+    assert comment["body"] in fixed.summary
     assert (tmp_path / "artifacts" / "trackdrive-plan-pr1" / "plan.json").is_file()
     assert fixed.steps[-1].stderr.endswith("within the safety thresholds of reconciler.yaml.\n")
     for run in (broken, fixed):
