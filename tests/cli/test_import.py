@@ -59,7 +59,13 @@ def test_import_refuses_to_overwrite(
     out.mkdir()
     (out / "schedules.yaml").write_text("schedules: []\n# mine\n")
     assert main(["import", "--out", str(out)]) == 1
-    assert "--adopt" in capsys.readouterr().err
+    errors = [e for e in capsys.readouterr().err.splitlines() if e.startswith(("error:", "tip:"))]
+    assert errors == [
+        f"error: refusing to import into {out}: it already holds spec files "
+        f"({out / 'schedules.yaml'}), and new files beside them would name the same schedules "
+        "twice",
+        "tip: use --adopt to update existing specs in place, or choose an empty --out",
+    ]
     assert (out / "schedules.yaml").read_text() == "schedules: []\n# mine\n"
 
 

@@ -87,7 +87,10 @@ def test_drift_issue_refuses_a_failed_drift_run(
     """Exit code 1 from drift makes the step fail without a single request to GitHub."""
     argv = ["gitops", "drift-issue", "--repo", REPO, "--drift-exit-code", "1"]
     assert main(argv) == 1
-    assert "reconciler drift failed (exit code 1)" in capsys.readouterr().err
+    assert capsys.readouterr().err == (
+        "error: reconciler drift failed (exit code 1): the drift issue is left as it is\n"
+        "tip: the drift step's log above says why\n"
+    )
     assert github_env.requests == []
 
 
@@ -142,7 +145,10 @@ def test_a_malformed_repo_is_refused_before_any_request(
     body = _write(tmp_path / "plan.md", "### plan\n")
     argv = ["gitops", "comment", "--repo", "acme/x/../../users", "--pr", "1", "--body-file", body]
     assert main(argv) == 1
-    assert "--repo must be OWNER/NAME" in capsys.readouterr().err
+    assert capsys.readouterr().err == (
+        "error: --repo must be OWNER/NAME, got 'acme/x/../../users'\n"
+        'tip: in Actions, pass --repo "$GITHUB_REPOSITORY"\n'
+    )
     assert github_env.requests == []
 
 

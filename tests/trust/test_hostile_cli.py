@@ -74,9 +74,41 @@ def assert_safe_output(out: str, err: str) -> None:
         assert_terminal_safe(text)
 
 
-@pytest.mark.parametrize("mode", ["echo-auth", "escapes", "other"])
+#: ESCAPES as an error line shows it: escaped, with its newline and carriage return as spaces.
+SHOWN = r"\x1b]0;pwned\x07\x1b[2J ::error::injected \u202e"
+
+
+@pytest.mark.parametrize(
+    ("mode", "expected"),
+    [
+        (
+            "echo-auth",
+            [
+                "error: GET /api/v1/schedules answered 401: TrackDrive refused the credentials "
+                f"(base: bad credentials Basic *** (***, ***) {SHOWN}): check "
+                "TRACKDRIVE_PUBLIC_KEY / TRACKDRIVE_PRIVATE_KEY and the account URL {url}",
+                "tip: choose the account with --subdomain or --api-url",
+            ],
+        ),
+        (
+            "escapes",
+            [
+                f"error: GET /api/v1/schedules answered 422: base: {SHOWN}; "
+                r"\x1b]0;pwned\x07\x1b[2J\n::error::injected\r\u202e: x"
+            ],
+        ),
+        (
+            "other",
+            [
+                "error: GET /api/v1/schedules answered 404: not found "
+                f"(base: not json-shaped {SHOWN} ***)"
+            ],
+        ),
+    ],
+)
 def test_hostile_server_answers_become_one_safe_error(
     mode: str,
+    expected: list[str],
     hostile_url: str,
     specs_dir: Path,
     capsys: pytest.CaptureFixture[str],
@@ -86,9 +118,8 @@ def test_hostile_server_answers_become_one_safe_error(
     out, err = capsys.readouterr()
     assert code == 1
     assert_safe_output(out, err)
-    errors = [line for line in err.splitlines() if line.startswith("error:")]
-    assert len(errors) == 1
-    assert "\\x1b]0;pwned\\x07" in errors[0] or mode == "echo-auth"
+    errors = [line for line in err.splitlines() if line.startswith(("error:", "tip:"))]
+    assert errors == [line.replace("{url}", hostile_url) for line in expected]
 
 
 def test_echoed_keys_are_masked(
