@@ -20,6 +20,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.reader import ReaderError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from reconciler.errors import Issue
@@ -69,6 +70,8 @@ def parse_document(text: str, file: str) -> tuple[Located | None, list[Issue]]:
         node = _Loader(io.StringIO(text)).get_single_node()
     except MarkedYAMLError as exc:
         return None, [_yaml_issue(exc, file)]
+    except ReaderError as exc:
+        return None, [_reader_issue(exc, text, file)]
     except YAMLError as exc:
         return None, [Issue(f"invalid YAML: {exc}", Location(file, 1, 1))]
     located = Located(value=None)
@@ -114,6 +117,23 @@ def _yaml_issue(exc: MarkedYAMLError, file: str) -> Issue:
         problem = f"{problem} ({exc.context})"
     location = Location(file, mark.line + 1, mark.column + 1) if mark else Location(file, 1, 1)
     return Issue(f"invalid YAML: {problem}", location)
+
+
+def _reader_issue(exc: ReaderError, text: str, file: str) -> Issue:
+    """A character YAML refuses, located at its first use.
+
+    The reader gives only an offset, in bytes (libyaml) or characters (the pure-Python
+    loader); the first use of that character is where reading stopped, whichever it was.
+    The text is already decoded, so ``character`` is a code point, never undecodable bytes.
+    """
+    found = text.find(chr(exc.character))
+    before = text[: max(found, 0)].removeprefix("\ufeff")  # columns do not count a BOM
+    line = before.count("\n") + 1
+    column = len(before) - (before.rfind("\n") + 1) + 1
+    return Issue(
+        f"invalid YAML: unacceptable character #x{exc.character:04x}: {exc.reason}",
+        Location(file, line, column),
+    )
 
 
 class _UnreadableDocumentError(Exception):
