@@ -199,7 +199,11 @@ def test_error_lines_keep_markup_like_text_verbatim(
     )
     assert main(["validate", "--specs", str(tmp_path)]) == 1
     _, err = capsys.readouterr()
-    assert "the name '[bold]Solar[/bold]' is used twice" in err
+    assert err.splitlines()[0] == (
+        f"{tmp_path}/a.yaml:3:11: the name '[bold]Solar[/bold]' is used twice (first at "
+        f"{tmp_path}/a.yaml:2:11); names identify schedules, so each must be unique "
+        "(or pin each with `id:`)"
+    )
 
 
 def test_error_lines_keep_emoji_codes_verbatim(
@@ -211,7 +215,11 @@ def test_error_lines_keep_emoji_codes_verbatim(
     )
     assert main(["validate", "--specs", str(tmp_path)]) == 1
     _, err = capsys.readouterr()
-    assert "the name 'Hot :fire: leads' is used twice" in err
+    assert err.splitlines()[0] == (
+        f"{tmp_path}/a.yaml:3:11: the name 'Hot :fire: leads' is used twice (first at "
+        f"{tmp_path}/a.yaml:2:11); names identify schedules, so each must be unique "
+        "(or pin each with `id:`)"
+    )
 
 
 def test_the_ok_line_prints_the_specs_path_verbatim(

@@ -134,8 +134,10 @@ def test_a_missing_token_is_named(
     body = _write(tmp_path / "plan.md", "### plan\n")
     assert main(["gitops", "comment", "--pr", "1", "--body-file", body]) == 1
     err = capsys.readouterr().err
-    assert _error_lines(err) == ["error: GITHUB_TOKEN is not set"]
-    assert "${{ github.token }}" in err
+    assert err == (
+        "error: GITHUB_TOKEN is not set\n"
+        "tip: pass `GITHUB_TOKEN: ${{ github.token }}` in the step's env\n"
+    )
 
 
 def test_a_malformed_repo_is_refused_before_any_request(
