@@ -276,7 +276,11 @@ def test_all_accounts_out_must_name_each_accounts_file(
 ) -> None:
     """--out without {account} would overwrite one file per account: a usage error."""
     assert main(["plan", "--sandbox", "--all-accounts", "--out", "plan.json"]) == 1
-    assert "with --all-accounts, --out must contain {account}" in capsys.readouterr().err
+    assert capsys.readouterr().err == (
+        "error: invalid value: with --all-accounts, --out must contain {account} (one file per "
+        "account), e.g. --out plans/{account}.json\n"
+        "tip: `reconciler plan --help` lists its options\n"
+    )
 
 
 def test_all_accounts_json_lists_each_account_and_the_total(

@@ -61,6 +61,9 @@ def test_import_refuses_a_dangling_symlink_in_out(
     db = tmp_path / "sandbox.sqlite3"
     assert main(["import", "--sandbox", "--sandbox-db", str(db), "--out", str(out)]) == 1
     err = capsys.readouterr().err
-    assert f"error: refusing to write {out}/schedules.yaml: it is a symbolic link" in err
+    assert [e for e in err.splitlines() if e.startswith(("error:", "tip:"))] == [
+        f"error: refusing to write {out}/schedules.yaml: it is a symbolic link",
+        "tip: replace the link with the file itself, or remove it",
+    ]
     assert "Traceback" not in err
     assert not target.exists()
