@@ -106,3 +106,26 @@ def test_the_terminal_plan_shows_the_diff_under_the_field_with_data_made_safe() 
         "        -Hours: 9-5",
         "        +Hours: 8-6 \\x1b[2J\\x1b]52;c;QQ==\\x07",
     ]
+
+
+def test_several_words_replaced_together_are_one_marked_run() -> None:
+    """Neighbouring changed words stay together, spaced as in the text: ``[-a b-]{+c d+}``."""
+    before = "Calls go to the east coast team on weekdays from nine until five"
+    after = "Calls go to the west region team on weekdays from nine until five"
+    assert text_diff(before, after) == [
+        "~ … go to the [-east coast-]{+west region+} team on weekdays …"
+    ]
+
+
+def test_far_context_is_elided_on_both_sides_by_exact_word_counts() -> None:
+    """Three words of context each side: a change at word 6 of 10 shows words 3 to 9."""
+    words = "w1 w2 w3 w4 w5 w6 w7 w8 w9 w10 " + "x" * 30
+    assert text_diff(words, words.replace("w6", "six")) == ["~ … w3 w4 w5 [-w6-]{+six+} w7 w8 w9 …"]
+
+
+def test_limits_are_inclusive_24_lines_and_200_characters_are_shown_whole() -> None:
+    """Exactly 24 lines get no count line; a line of exactly 200 characters is not cut."""
+    lines = text_diff(None, "\n".join(f"line {n}" for n in range(24)))
+    assert lines[-1] == "+line 23"
+    assert len(lines) == 24
+    assert text_diff(None, "z" * 200) == ["+" + "z" * 200]
