@@ -7,14 +7,15 @@ renames, deletes} is written out with its exact expected split.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
-from reconciler.diff import Change
-from reconciler.plan import build_plan
-from reconciler.render.review import render_review_markdown
-from reconciler.review import split_review
+from reconciler.diff import Change, FieldChange
+from reconciler.plan import Plan, build_plan
+from reconciler.render.review import render_review_markdown, render_review_text
+from reconciler.review import Review, split_review
 from tests.plan.builders import config, live, spec
 
 Row = tuple[str, str, tuple[tuple[str, str, str], ...]]
@@ -124,3 +125,97 @@ def test_review_markdown_has_one_marker_and_both_sections() -> None:
     assert text.count("<!-- trackdrive-reconciler:plan -->") == 1
     assert "Changes this PR makes: 1 to create" in text
     assert "Drift already on the account: 0 to create, 1 to update" in text
+
+
+def _drift_review() -> Review:
+    """A PR that pauses A (drifted), sets B and C to their drifted live values, and creates N.
+
+    Live: A sortable_order 15 (main says 10); B paused (main says not); C sortable_order 15.
+    So the PR's own: create N, pause A; drift already there: A's sortable_order 15 -> 10;
+    drift the PR accepts: B's pause and C's sortable_order.
+    """
+    lives = [
+        live(1, "A", paused=False, sortable_order="15"),
+        live(2, "B", paused=True, sortable_order="10"),
+        live(3, "C", paused=False, sortable_order="15"),
+    ]
+    main_specs = [spec(name, paused=False, sortable_order=10) for name in ("A", "B", "C")]
+    pr_specs = [
+        spec("A", paused=True, sortable_order=10),
+        spec("B", paused=True, sortable_order=10),
+        spec("C", paused=False, sortable_order=15),
+        spec("N", paused=True),
+    ]
+    return split_review(
+        build_plan(main_specs, lives, config()), build_plan(pr_specs, lives, config())
+    )
+
+
+def test_review_comment_matches_its_golden_file(golden: Callable[[str, str], None]) -> None:
+    """The PR comment: marker, the PR's own plan, drift with its note, accepted drift, by byte."""
+    golden("review-drift.md", render_review_markdown(_drift_review()))
+
+
+def test_review_text_matches_its_golden_file(golden: Callable[[str, str], None]) -> None:
+    """The terminal review: the three headed sections in order, each once, by byte."""
+    golden("review-drift.txt", render_review_text(_drift_review()))
+
+
+def _accepting(count: int) -> Review:
+    """A review whose only content is ``count`` accepted drifts (ids 1..count)."""
+    accepted = tuple(
+        Change("update", f"S{i}", i, (FieldChange("paused", True, False),))
+        for i in range(1, count + 1)
+    )
+    head = Plan(changes=(), unchanged=count, unmanaged=(), ignored=0, live_count=count)
+    return Review(head=head, introduced=(), existing=(), accepted=accepted)
+
+
+def _accepted_lines(text: str) -> list[str]:
+    return text.split("#### Drift this PR accepts (main would have reverted it)\n\n")[1].split("\n")
+
+
+def test_review_comment_lists_50_accepted_drifts_whole() -> None:
+    """Fifty accepted drifts are all listed, with no '… and N more' line."""
+    lines = _accepted_lines(render_review_markdown(_accepting(50)))
+    assert len(lines) == 51
+    assert lines[0] == '- update \\"S1\\" \\(id 1\\)'
+    assert lines[-2:] == ['- update \\"S50\\" \\(id 50\\)', ""]
+
+
+def test_review_comment_folds_accepted_drift_after_50() -> None:
+    """The 51st accepted drift is not listed: '… and 1 more' stands for it."""
+    lines = _accepted_lines(render_review_markdown(_accepting(51)))
+    assert len(lines) == 52
+    assert lines[-3:] == ['- update \\"S50\\" \\(id 50\\)', "- … and 1 more", ""]
+
+
+DRIFT_NOTE = (
+    "_These differ on the account already: main's specs would change them too, so applying "
+    "this PR applies them as well._\n\n"
+)
+
+
+def test_a_huge_review_comment_splits_githubs_limit_two_thirds_to_one_quarter() -> None:
+    """The PR's own plan is cut near 43,333 characters, the drift near 16,250; all under 65,000.
+
+    One marker, at the top; 2,000 creates and 2,000 updates overflow both budgets.
+    """
+    creates = tuple(
+        Change("create", f"S{i:04}", None, (FieldChange("name", None, f"S{i:04}"),))
+        for i in range(2000)
+    )
+    updates = tuple(
+        Change("update", f"U{i:04}", 5000 + i, (FieldChange("paused", True, False),))
+        for i in range(2000)
+    )
+    head = Plan(changes=creates + updates, unchanged=0, unmanaged=(), ignored=0, live_count=2000)
+    review = Review(head=head, introduced=creates, existing=updates, accepted=())
+    text = render_review_markdown(review)
+    assert len(text) <= 65_000
+    assert text.startswith("<!-- trackdrive-reconciler:plan -->\n### Changes this PR makes: ")
+    assert text.count("<!-- trackdrive-reconciler:plan -->") == 1
+    own, drift = text.split("\n---\n\n")
+    assert 43_333 - 200 < len(own) <= 43_333
+    assert drift.startswith(DRIFT_NOTE + "### Drift already on the account: ")
+    assert 16_250 - 200 < len(drift) - len(DRIFT_NOTE) <= 16_250
