@@ -96,3 +96,166 @@ def test_thousands_of_accounts_cut_the_table_and_point_at_the_summary() -> None:
     kept = body.count("| ✅ no changes |")
     assert f"| … | {5_000 - kept} more accounts |" in body
     assert body.rstrip().endswith(f"see {LINK}._")
+
+
+def test_one_account_is_singular_and_two_are_plural() -> None:
+    """`1 account`, `2 accounts`: the noun agrees with the count."""
+    assert total_line(SECTIONS[:1]) == "1 account: 1 with changes, 0 unchanged, 0 failed"
+    assert total_line(SECTIONS[:2]) == "2 accounts: 1 with changes, 1 unchanged, 0 failed"
+
+
+def test_text_without_where_keeps_a_body_as_written_and_uses_the_callers_words() -> None:
+    """No `where`: the header is the key alone; only a body's final newlines are dropped."""
+    sections = [
+        AccountSection(
+            key="acme",
+            where="",
+            status="changes",
+            result="1 changed",
+            body="Drift: 1 changed.\n\n~ changed TX  \n\n",
+        ),
+        AccountSection(key="b", where="https://b.example", status="none", result="in sync"),
+        AccountSection(key="cc", where="", status="none", result="in sync", body="In sync: TX\n"),
+    ]
+    assert render_accounts_text(sections, changes="drifted", none="in sync") == (
+        "== acme ==\n"
+        "Drift: 1 changed.\n"
+        "\n"
+        "~ changed TX  \n"
+        "\n"
+        "== b: https://b.example ==\n"
+        "in sync\n"
+        "\n"
+        "== cc ==\n"
+        "In sync: TX\n"
+        "\n"
+        "Total over 3 accounts: 1 drifted, 2 in sync, 0 failed.\n"
+        "  acme  1 changed\n"
+        "  b     in sync\n"
+        "  cc    in sync\n"
+    )
+
+
+def test_text_of_no_accounts_is_the_total_alone() -> None:
+    """With no account at all, text is one total line, not an error."""
+    assert render_accounts_text([]) == (
+        "Total over 0 accounts: 0 with changes, 0 unchanged, 0 failed.\n"
+    )
+
+
+def test_a_markdown_body_loses_only_its_surrounding_newlines() -> None:
+    """Inside <details>, a body keeps its leading spaces and last character; blank lines go."""
+    sections = [
+        AccountSection(key="k", where="", status="changes", result="r", body="\n\n  Note: X\n\n")
+    ]
+    body = render_accounts_markdown(sections, title="T", marker="", details_at=LINK)
+    assert body.endswith(
+        "<details open><summary><code>k</code>: r</summary>\n\n  Note: X\n\n</details>\n\n"
+    )
+
+
+SHORT_AND_LONG = [
+    AccountSection("short", "", "changes", "1 to create", body='+ create "A"\n'),
+    AccountSection("long", "", "changes", "1 to update", body="~ update " + "y" * 300 + "\n"),
+]
+SMALL_LINK = "[the job summary](https://github.test/r/77)"
+SMALL_NOTE = (
+    "_Details trimmed to fit GitHub's size limit: see [the job summary](https://github.test/r/77)._"
+)
+SHORT_AND_LONG_HEAD = (
+    "<!-- m -->\n"
+    "### T: 2 accounts: 2 with changes, 0 unchanged, 0 failed\n"
+    "\n"
+    "| account | result |\n"
+    "|---|---|\n"
+    "| `short` | 🟡 1 to create |\n"
+    "| `long` | 🟡 1 to update |\n"
+)
+SHORT_DETAILS = (
+    '<details open><summary><code>short</code>: 1 to create</summary>\n\n+ create "A"\n\n'
+    "</details>\n\n"
+)
+LONG_DETAILS = (
+    "<details open><summary><code>long</code>: 1 to update</summary>\n\n~ update "
+    + "y" * 300
+    + "\n\n</details>\n\n"
+)
+
+
+def test_markdown_exactly_at_the_limit_is_whole() -> None:
+    """636 characters in a 636-character limit: nothing is trimmed."""
+    body = render_accounts_markdown(
+        SHORT_AND_LONG, title="T", marker="<!-- m -->", details_at=SMALL_LINK, max_chars=636
+    )
+    assert body == SHORT_AND_LONG_HEAD + "\n" + SHORT_DETAILS + LONG_DETAILS
+    assert len(body) == 636
+
+
+def test_the_longest_details_are_trimmed_first_and_only_as_far_as_needed() -> None:
+    """Trimming the long account alone makes 421 characters: the short one stays whole."""
+    body = render_accounts_markdown(
+        SHORT_AND_LONG, title="T", marker="<!-- m -->", details_at=SMALL_LINK, max_chars=421
+    )
+    assert body == (
+        SHORT_AND_LONG_HEAD
+        + "\n"
+        + SHORT_DETAILS
+        + "<details open><summary><code>long</code>: 1 to update</summary>\n\n"
+        + SMALL_NOTE
+        + "\n\n</details>\n\n"
+    )
+    assert len(body) == 421
+
+
+def test_when_no_details_fit_every_row_that_fits_stays_and_no_count_is_added() -> None:
+    """At 400 characters the details go, both table rows stay, and no `… more` row appears."""
+    body = render_accounts_markdown(
+        SHORT_AND_LONG, title="T", marker="<!-- m -->", details_at=SMALL_LINK, max_chars=400
+    )
+    assert body == SHORT_AND_LONG_HEAD + "\n" + SMALL_NOTE + "\n"
+
+
+FIVE_UNCHANGED = [
+    AccountSection(key=f"a{n}", where="", status="none", result="no changes") for n in range(1, 6)
+]
+
+
+def test_a_cut_table_keeps_a_row_that_fits_to_the_last_character() -> None:
+    """At 346 characters the third row fits to the last character; the other two are counted."""
+    body = render_accounts_markdown(
+        FIVE_UNCHANGED,
+        title="Drift",
+        marker="<!-- m -->",
+        details_at=SMALL_LINK,
+        changes="drifted",
+        none="in sync",
+        max_chars=346,
+    )
+    assert body == (
+        "<!-- m -->\n"
+        "### Drift: 5 accounts: 0 drifted, 5 in sync, 0 failed\n"
+        "\n"
+        "| account | result |\n"
+        "|---|---|\n"
+        "| `a1` | ✅ no changes |\n"
+        "| `a2` | ✅ no changes |\n"
+        "| `a3` | ✅ no changes |\n"
+        "| … | 2 more accounts |\n"
+        "\n" + SMALL_NOTE + "\n"
+    )
+
+
+def test_a_cut_table_drops_a_row_one_character_too_long() -> None:
+    """At 313 characters the second row misses by one: one row kept, four counted, no marker."""
+    body = render_accounts_markdown(
+        FIVE_UNCHANGED, title="T", marker="", details_at=SMALL_LINK, max_chars=313
+    )
+    assert body == (
+        "### T: 5 accounts: 0 with changes, 5 unchanged, 0 failed\n"
+        "\n"
+        "| account | result |\n"
+        "|---|---|\n"
+        "| `a1` | ✅ no changes |\n"
+        "| … | 4 more accounts |\n"
+        "\n" + SMALL_NOTE + "\n"
+    )
