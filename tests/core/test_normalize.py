@@ -366,3 +366,21 @@ def test_to_decimal_refuses_a_tiny_exponent_rather_than_round_it() -> None:
 def test_to_int_keeps_every_digit_of_a_long_numeric_string() -> None:
     """An id given as a long string of digits is read exactly (ids are identities)."""
     assert to_int("12345678901234567890123456789") == 12345678901234567890123456789
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (Decimal("1E+2"), "100"),
+        (Decimal("1E+40"), "1" + "0" * 40),
+        (Decimal("1E+41"), "1E+41"),
+        (Decimal("Infinity"), "Infinity"),
+    ],
+)
+def test_an_error_shows_a_decimal_as_digits_up_to_40_places_then_in_exponent_form(
+    value: Decimal, shown: str
+) -> None:
+    """A number a message quotes reads as written digits; an absurd one stays short."""
+    with pytest.raises(ValueError) as caught:
+        to_bool(value)
+    assert str(caught.value) == f"expected a boolean (true/false, yes/no, on/off, 1/0), got {shown}"
