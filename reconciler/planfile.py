@@ -229,6 +229,7 @@ def _check_change(change: Change) -> None:
         if change.id is not None or change.values().get("name") != change.name:
             raise ValueError(f"{label}: a create has no id and sets its own name")
     elif change.id is None:
-        raise ValueError(f"{label}: an {change.action} needs the schedule's id")
+        article = "an" if change.action == "update" else "a"
+        raise ValueError(f"{label}: {article} {change.action} needs the schedule's id")
     elif change.action == "update" and not change.fields:
         raise ValueError(f"{label}: an update changes at least one field")

@@ -247,7 +247,7 @@ def test_a_longer_schema_message_is_cut_at_200_characters_with_an_ellipsis() -> 
             _set(("changes", 1, "id"), None),
             "update of 'Solar - East': an update needs the schedule's id",
         ),
-        (_set(("changes", 2, "id"), None), "delete of 'Old': an delete needs the schedule's id"),
+        (_set(("changes", 2, "id"), None), "delete of 'Old': a delete needs the schedule's id"),
         (
             _set(("changes", 1, "fields"), {}),
             "update of 'Solar - East': an update changes at least one field",
