@@ -67,3 +67,43 @@ def test_an_edit_of_an_unmanaged_key_keeps_the_saved_plan_fresh() -> None:
     plan = _planned_update()
     touched = live(7, **{**RECORD, "updated_at": "2026-11-30T12:00:00.000-05:00"})
     assert stale_schedules(plan, [touched]) == []
+
+
+def _plan_of_every_kind() -> Any:
+    """Against ids 7 and 8: a create, a rename of 7, a delete of 8 (``ensure: absent``)."""
+    record_8 = {**RECORD, "name": "Old", "offer_id": 1003}
+    return build_plan(
+        [
+            spec("Brand New", offer_id=1001),
+            spec("Solar - West", id=7, offer_id=1001),
+            spec("Old", id=8, ensure="absent"),
+        ],
+        [live(7, **RECORD), live(8, **record_8)],
+        config(),
+    ), record_8
+
+
+def test_the_saved_plan_names_each_way_a_touched_schedule_went_stale() -> None:
+    """Created meanwhile, deleted meanwhile, new name taken: each its own written-out reason."""
+    plan, _ = _plan_of_every_kind()
+    assert [(c.action, c.name, c.id) for c in plan.changes] == [
+        ("create", "Brand New", None),
+        ("update", "Solar - West", 7),
+        ("delete", "Old", 8),
+    ]
+    now = [
+        live(7, **RECORD),
+        live(90, **{**RECORD, "name": "Brand New"}),
+        live(91, **{**RECORD, "name": "Solar - West"}),
+    ]
+    assert stale_schedules(plan, now) == [
+        '"Brand New" (created on the account meanwhile)',
+        '"Solar - West" (the new name was taken on the account meanwhile)',
+        '"Old" (id 8, deleted meanwhile)',
+    ]
+
+
+def test_a_plan_against_an_unchanged_account_is_fresh_for_every_kind() -> None:
+    """The account as planned: no create's name is taken, no rename's target, nothing gone."""
+    plan, record_8 = _plan_of_every_kind()
+    assert stale_schedules(plan, [live(7, **RECORD), live(8, **record_8)]) == []
