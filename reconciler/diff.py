@@ -252,10 +252,16 @@ def _prune(
     )
     nameless = tuple(r for r in unmanaged if not r.name_visible)
     if nameless:
-        warnings.append(
-            f"{len(nameless)} live schedules hide their name from this token; prune leaves "
-            "them alone (ids " + ", ".join(str(r.id) for r in nameless[:10]) + ")"
-        )
+        ids = ", ".join(str(r.id) for r in nameless[:10])
+        if len(nameless) == 1:
+            warnings.append(
+                f"1 live schedule hides its name from this token; prune leaves it alone (id {ids})"
+            )
+        else:
+            warnings.append(
+                f"{len(nameless)} live schedules hide their names from this token; prune leaves "
+                f"them alone (ids {ids}{', …' if len(nameless) > 10 else ''})"
+            )
     return nameless
 
 

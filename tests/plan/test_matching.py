@@ -287,6 +287,8 @@ def test_prune_deletes_live_schedules_no_spec_names() -> None:
     assert (change.action, change.name, change.id) == ("delete", "B", 2)
     assert change.reason == "prune: no spec names it"
     assert change.source is None
+    # What is deleted is shown with its values, as for ensure: absent.
+    assert change.fields == (FieldChange("name", "B", None), FieldChange("paused", False, None))
     assert plan.unmanaged == ()
 
 
@@ -416,6 +418,18 @@ def test_prune_never_deletes_a_schedule_whose_name_is_hidden() -> None:
     """Prune leaves alone a live schedule whose name it cannot see: a spec or ignore may name it."""
     plan = build_plan([spec("Solar")], [live(7, paused=False)], config(prune=True))
     assert [c for c in plan.changes if c.action == "delete"] == []
+    assert plan.warnings == (
+        "1 live schedule hides its name from this token; prune leaves it alone (id 7)",
+    )
+    two = build_plan([spec("Solar")], [live(7), live(9)], config(prune=True))
+    assert two.warnings == (
+        "2 live schedules hide their names from this token; prune leaves them alone (ids 7, 9)",
+    )
+    eleven = build_plan([spec("Solar")], [live(n) for n in range(1, 12)], config(prune=True))
+    assert eleven.warnings == (
+        "11 live schedules hide their names from this token; prune leaves them alone "
+        "(ids 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, …)",
+    )
 
 
 def test_sortable_order_beyond_28_digits_is_not_rounded_away() -> None:
