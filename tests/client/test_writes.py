@@ -132,12 +132,12 @@ async def test_wrong_keys_are_an_auth_error_naming_the_variables(
     async with connect(sandbox, private_key="not-the-key") as client:
         with pytest.raises(AuthError) as caught:
             await client.list_schedules()
-    message = str(caught.value)
-    assert caught.value.status == 401
-    assert "TRACKDRIVE_PUBLIC_KEY" in message
-    assert "TRACKDRIVE_PRIVATE_KEY" in message
-    assert sandbox.base_url in message
-    assert "not-the-key" not in message
+    assert str(caught.value) == (
+        "GET /api/v1/schedules answered 401: TrackDrive refused the credentials: check "
+        f"TRACKDRIVE_PUBLIC_KEY / TRACKDRIVE_PRIVATE_KEY and the account URL {sandbox.base_url}"
+    )
+    assert caught.value.hint == "choose the account with --subdomain or --api-url"
+    assert "not-the-key" not in str(caught.value)
     assert client.stats.requests == 1
 
 
