@@ -250,6 +250,15 @@ def test_config_refuses_an_invalid_regex() -> None:
     ]
 
 
+def test_config_refuses_an_ignore_pattern_that_is_not_text() -> None:
+    """An ignore entry that YAML read as a number is refused as not a regular expression."""
+    with pytest.raises(ValidationError) as raised:
+        ReconcilerConfig.model_validate({"ignore": [42]})
+    assert errors(raised) == [
+        (("ignore", 0), "value_error", "Value error, expected a regular expression as text")
+    ]
+
+
 def test_config_refuses_unknown_keys_at_every_level() -> None:
     """Unknown keys are refused at the top level and under safety."""
     with pytest.raises(ValidationError) as top:
