@@ -49,8 +49,10 @@ def check_policy(
         ):
             percent = Decimal(100 * count) / Decimal(live_count)
             if percent > limit:
+                writes = f"1 {what} is" if count == 1 else f"{count} {what}s are"
+                schedules = "schedule" if live_count == 1 else "schedules"
                 breaches.append(
-                    f"{count} {what}s are {percent:.1f}% of {live_count} live schedules, over "
+                    f"{writes} {percent:.1f}% of {live_count} live {schedules}, over "
                     f"safety.max_{what}_percent ({limit:g}%)"
                 )
     return PolicyVerdict(tuple(breaches), tuple(refusals))

@@ -56,6 +56,17 @@ def test_more_deletes_than_max_deletes_is_a_breach_with_the_figures() -> None:
     assert plan.refusals == ()
 
 
+def test_one_delete_over_the_limits_reads_in_the_singular() -> None:
+    """One delete of the one live schedule: both breaches in the singular, counted from 1."""
+    plan = plan_with(
+        live_count=1, deletes=1, max_deletes=0, max_delete_percent=50, min_live_for_percent=1
+    )
+    assert plan.breaches == (
+        "1 delete exceeds safety.max_deletes (0)",
+        "1 delete is 100.0% of 1 live schedule, over safety.max_delete_percent (50%)",
+    )
+
+
 def test_exactly_max_deletes_is_allowed() -> None:
     """The threshold is inclusive: deleting exactly `max_deletes` passes."""
     assert plan_with(live_count=20, deletes=2, max_deletes=2).breaches == ()
